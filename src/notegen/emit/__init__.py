@@ -1,0 +1,1 @@
+"""Emitters: each turns the Card IR into one output, and reads nothing else."""

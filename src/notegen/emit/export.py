@@ -1,0 +1,34 @@
+"""Export emitter: the Card IR as JSON lines, one object per card, for other tools."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from ..ir import Card, Deck
+
+
+def card_record(card: Card) -> dict[str, object]:
+    return {
+        "id": card.id,
+        "deck": card.deck,
+        "chapter": card.chapter,
+        "number": card.number,
+        "title": card.title,
+        "question": card.question,
+        "answer": card.answer,
+        "tags": list(card.tags),
+        "source": {
+            "path": card.source.path,
+            "lines": [card.source.start, card.source.end],
+            "answer_start": card.answer_start,
+        },
+    }
+
+
+def write_jsonl(deck: Deck, out: TextIO) -> int:
+    count = 0
+    for card in deck.cards:
+        out.write(json.dumps(card_record(card), ensure_ascii=False) + "\n")
+        count += 1
+    return count

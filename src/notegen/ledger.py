@@ -1,0 +1,407 @@
+"""Card identity: the GUID rule and the identity ledger.
+
+A card's id is its Anki GUID and its site anchor. It must survive the edits people make to
+notes for years (rewording a question, editing an answer, moving a card to another chapter,
+renumbering), without writing ids into the notes. The ledger, a small tab-separated file kept
+beside the notes and committed with them, remembers each card's id, a fingerprint of what was
+last written to Anki, a sketch of its answer and when its content last changed.
+
+On every build the cards are matched to the ledger, most certain first:
+
+``exact``     same chapter and title
+``moved``     same title, another chapter or file
+``reworded``  same answer (a near-identical sketch), another title
+``similar``   a similar title *and* a similar answer, each the other's only good match
+
+A match must be unique on both sides, so an ambiguous match never steals another card's id.
+Unmatched cards are ``new``; unmatched live entries become ``retired`` and stay in the ledger,
+so a card that comes back gets its old id (and its Anki history) back.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import re
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from enum import Enum
+from pathlib import Path
+
+from .diagnostics import Diagnostic, NotegenError, error, warning
+from .ir import Card, Deck
+
+LEDGER_NAME = "notegen-ledger.tsv"
+_HEADER = (
+    "# notegen identity ledger: keeps each card's Anki note (and its review history) across\n"
+    "# edits. Commit it with the notes. One card a line, tab-separated:\n"
+    "# id\tstate\tchanged\tfingerprint\tanswer\tfile\tchapter\ttitle\n"
+)
+_COLUMNS = 8
+_ID_RE = re.compile(r"^c[a-z2-7]{11}(?:[a-z2-7]*)$")
+_CONFLICT_RE = re.compile(r"^(<{7}|={7}|>{7}|\|{7})( |$)")
+
+# Thresholds for the fuzzy stages, checked against the seed notes by the tests: no two
+# distinct seed cards come close to matching each other.
+_SAME_ANSWER_BITS = 3  # of 64: answers this close are the same answer, lightly edited
+_SIMILAR_ANSWER_BITS = 10
+_SIMILAR_TITLE = 0.6  # Dice coefficient of title character bigrams
+
+
+def natural_id(key: tuple[str, str], occurrence: int = 0) -> str:
+    """The id a card gets when nothing else is known about it: a hash of its chapter and
+    title (and which occurrence of that pair it is). Letters and digits only, starting with a
+    letter, so it serves as an Anki GUID, an HTML id and a URL fragment alike."""
+    text = "\x1f".join((*key, str(occurrence)))
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "c" + base64.b32encode(digest).decode("ascii").lower()[:11]
+
+
+class Match(Enum):
+    EXACT = "exact"
+    MOVED = "moved"
+    REWORDED = "reworded"
+    SIMILAR = "similar"
+    NEW = "new"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    id: str
+    changed: int
+    """When the card's content last changed, seconds since the epoch (UTC)."""
+    fingerprint: str
+    """Of the note as last written to Anki ("" when none was written)."""
+    answer: str
+    """64-bit similarity sketch of the answer, hex."""
+    file: str
+    """Note file, relative to the notes folder."""
+    chapter: str
+    title: str
+    retired: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Identified:
+    """The outcome of matching a deck against the ledger."""
+
+    deck: Deck
+    matches: Mapping[str, Match]
+    """Card id → how it was matched."""
+    retired: tuple[Entry, ...]
+    """Entries whose cards are gone from the notes (now or earlier)."""
+    newly_retired: tuple[Entry, ...]
+
+
+@dataclass
+class Ledger:
+    path: Path
+    entries: list[Entry] = field(default_factory=list)
+    existed: bool = False
+
+    @classmethod
+    def load(cls, path: Path) -> Ledger:
+        """Read the ledger; a missing one is an empty ledger, a damaged one an error."""
+        if not path.is_file():
+            return cls(path)
+        shown = _shown(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise NotegenError(error(shown, f"cannot read the ledger: {exc}")) from None
+        entries: list[Entry] = []
+        problems: list[Diagnostic] = []
+        seen: set[str] = set()
+        for no, line in enumerate(text.split("\n"), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            entry, problem = _parse_entry(line)
+            if problem is None and entry is not None and entry.id in seen:
+                problem = f"id {entry.id} appears twice; keep one of the two lines"
+            if problem is not None:
+                problems.append(error(shown, problem, no, 1))
+            elif entry is not None:
+                seen.add(entry.id)
+                entries.append(entry)
+        if problems:
+            raise NotegenError(*problems)
+        return cls(path, entries, existed=True)
+
+    def identify(self, deck: Deck, notes_root: Path) -> Identified:
+        """Give each card of the deck its id from the ledger, or a new one."""
+        cards = deck.cards
+        facts = [_Facts.of(card, notes_root) for card in cards]
+        assigned: dict[int, tuple[Entry, Match]] = {}
+        pool = list(self.entries)
+        for stage, match in _STAGES:
+            free = [e for e in pool if e.id not in {a.id for a, _ in assigned.values()}]
+            todo = [i for i in range(len(cards)) if i not in assigned]
+            for i, entry in stage(todo, facts, free).items():
+                assigned[i] = (entry, match)
+        taken = {entry.id for entry in self.entries}
+        ids: dict[int, str] = {}
+        matches: dict[str, Match] = {}
+        for i, card in enumerate(cards):
+            if i in assigned:
+                entry, match = assigned[i]
+                ids[i] = entry.id
+            else:
+                ids[i] = _fresh_id(card, taken)
+                match = Match.NEW
+            taken.add(ids[i])
+            matches[ids[i]] = match
+        used = {ids[i] for i in assigned}
+        retired = tuple(e for e in self.entries if e.id not in used)
+        newly = tuple(e for e in retired if not e.retired)
+        return Identified(_renumbered(deck, ids), matches, retired, newly)
+
+    def changed(self, card_id: str, fingerprint: str, now: int) -> int:
+        """When the note with this id last changed, given its fingerprint now."""
+        entry = self._by_id().get(card_id)
+        return entry.changed if entry is not None and entry.fingerprint == fingerprint else now
+
+    def updated(self, identified: Identified, notes_root: Path,
+                fingerprints: Mapping[str, str], now: int) -> Ledger:
+        """The ledger to save after a build: live cards in note order, then retired ones."""
+        previous = self._by_id()
+        live = []
+        for card in identified.deck.cards:
+            old = previous.get(card.id)
+            fingerprint = fingerprints.get(card.id, old.fingerprint if old else "")
+            changed = self.changed(card.id, fingerprint, now) if fingerprint else (
+                old.changed if old else now)
+            facts = _Facts.of(card, notes_root)
+            live.append(Entry(card.id, changed, fingerprint, facts.sketch, facts.file,
+                              card.chapter, card.title))
+        retired = sorted(
+            (replace(e, retired=True) for e in identified.retired), key=lambda e: e.id)
+        return Ledger(self.path, live + retired, existed=True)
+
+    def save(self) -> None:
+        """Write atomically: a crash never leaves half a ledger."""
+        lines = [_HEADER.rstrip("\n")]
+        lines.extend(_format_entry(e) for e in self.entries)
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        os.replace(tmp, self.path)
+
+    def _by_id(self) -> dict[str, Entry]:
+        return {e.id: e for e in self.entries}
+
+
+def missing_ledger_warning(path: Path) -> Diagnostic:
+    return warning(
+        _shown(path),
+        "no identity ledger yet: starting a new one. If an earlier deck from these notes is in "
+        "Anki, cards whose question changed since then will import as new notes",
+    )
+
+
+def build_time() -> int:
+    """Now, or SOURCE_DATE_EPOCH when set (for reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(epoch) if epoch.isdigit() else int(time.time())
+
+
+# --- matching ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What matching looks at for one card."""
+
+    title: str
+    chapter: str
+    file: str
+    sketch: str
+
+    @classmethod
+    def of(cls, card: Card, notes_root: Path) -> _Facts:
+        return cls(_norm(card.title), card.chapter, _relative(card.source.path, notes_root),
+                   sketch(card.answer))
+
+
+Stage = Callable[[Sequence[int], Sequence[_Facts], Sequence[Entry]], dict[int, Entry]]
+
+
+def _by_key(key_card: Callable[[_Facts], object], key_entry: Callable[[Entry], object]) -> Stage:
+    """Pair cards and entries with equal keys, in order, when the key is on no other side."""
+
+    def stage(todo: Sequence[int], facts: Sequence[_Facts], free: Sequence[Entry]
+              ) -> dict[int, Entry]:
+        cards: dict[object, list[int]] = defaultdict(list)
+        entries: dict[object, list[Entry]] = defaultdict(list)
+        for i in todo:
+            cards[key_card(facts[i])].append(i)
+        for entry in free:
+            entries[key_entry(entry)].append(entry)
+        paired: dict[int, Entry] = {}
+        for key, group in cards.items():
+            if key is None:
+                continue
+            candidates = entries.get(key, [])
+            if len(group) == len(candidates) or len(candidates) == 1 == len(group):
+                paired.update(zip(group, candidates, strict=True))
+        return paired
+
+    return stage
+
+
+def _same_answer(todo: Sequence[int], facts: Sequence[_Facts], free: Sequence[Entry]
+                 ) -> dict[int, Entry]:
+    return _unique_pairs(todo, facts, free, lambda f, e: _answer_distance(f.sketch, e.answer)
+                         <= _SAME_ANSWER_BITS)
+
+
+def _similar(todo: Sequence[int], facts: Sequence[_Facts], free: Sequence[Entry]
+             ) -> dict[int, Entry]:
+    return _unique_pairs(todo, facts, free, lambda f, e: similar(f.title, f.sketch, e.title,
+                                                                 e.answer))
+
+
+def similar(title_a: str, sketch_a: str, title_b: str, sketch_b: str) -> bool:
+    """Would a card be taken for a rewording of another? Similar title and similar answer."""
+    return (_answer_distance(sketch_a, sketch_b) <= _SIMILAR_ANSWER_BITS
+            and dice(_norm(title_a), _norm(title_b)) >= _SIMILAR_TITLE)
+
+
+def _unique_pairs(todo: Sequence[int], facts: Sequence[_Facts], free: Sequence[Entry],
+                  fits: Callable[[_Facts, Entry], bool]) -> dict[int, Entry]:
+    """Pairs that fit each other and nothing else. Candidates are found through shared
+    sketch bands, so the work grows with the number of near pairs, not cards × entries."""
+    index: dict[tuple[int, str], list[Entry]] = defaultdict(list)
+    for entry in free:
+        if entry.answer:
+            for band in _bands(entry.answer):
+                index[band].append(entry)
+    options: dict[int, set[str]] = {}
+    chosen: dict[str, list[int]] = defaultdict(list)
+    by_id = {e.id: e for e in free}
+    for i in todo:
+        if not facts[i].sketch:
+            continue
+        near = {e.id for band in _bands(facts[i].sketch) for e in index.get(band, ())}
+        options[i] = {eid for eid in near if fits(facts[i], by_id[eid])}
+        for eid in options[i]:
+            chosen[eid].append(i)
+    return {i: by_id[next(iter(ids))] for i, ids in options.items()
+            if len(ids) == 1 and len(chosen[next(iter(ids))]) == 1}
+
+
+def _bands(sketch_hex: str) -> Iterable[tuple[int, str]]:
+    """Sixteen 4-bit bands: two sketches within 15 bits share at least one."""
+    return enumerate(sketch_hex)
+
+
+_STAGES: tuple[tuple[Stage, Match], ...] = (
+    (_by_key(lambda f: (f.chapter, f.title), lambda e: (e.chapter, _norm(e.title))), Match.EXACT),
+    (_by_key(lambda f: f.title, lambda e: _norm(e.title)), Match.MOVED),
+    (_same_answer, Match.REWORDED),
+    (_similar, Match.SIMILAR),
+)
+
+
+def sketch(text: str) -> str:
+    """SimHash of the text's character trigrams (whitespace ignored), as 16 hex digits;
+    "" for an empty text."""
+    chars = "".join(text.split())
+    if not chars:
+        return ""
+    grams = [chars[i : i + 3] for i in range(max(1, len(chars) - 2))]
+    weights = [0] * 64
+    for gram in grams:
+        h = int.from_bytes(hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest(), "big")
+        for bit in range(64):
+            weights[bit] += 1 if h >> bit & 1 else -1
+    value = sum(1 << bit for bit in range(64) if weights[bit] > 0)
+    return f"{value:016x}"
+
+
+def _answer_distance(a: str, b: str) -> int:
+    if not a or not b:
+        return 64
+    return (int(a, 16) ^ int(b, 16)).bit_count()
+
+
+def dice(a: str, b: str) -> float:
+    """Dice coefficient of character bigrams."""
+    x = {a[i : i + 2] for i in range(len(a) - 1)} or {a}
+    y = {b[i : i + 2] for i in range(len(b) - 1)} or {b}
+    return 2 * len(x & y) / (len(x) + len(y))
+
+
+def _norm(title: str) -> str:
+    return " ".join(title.casefold().split())
+
+
+def _fresh_id(card: Card, taken: set[str]) -> str:
+    n = 0
+    while (candidate := natural_id(card.key, n)) in taken:
+        n += 1
+    return candidate
+
+
+def _renumbered(deck: Deck, ids: Mapping[int, str]) -> Deck:
+    counter = iter(range(len(ids)))
+    chapters = tuple(
+        replace(ch, cards=tuple(replace(card, id=ids[next(counter)]) for card in ch.cards))
+        for ch in deck.chapters
+    )
+    return replace(deck, chapters=chapters)
+
+
+# --- file format -------------------------------------------------------------------------
+
+def _parse_entry(line: str) -> tuple[Entry | None, str | None]:
+    if _CONFLICT_RE.match(line):
+        return None, ("merge conflict marker: keep the lines of both sides (drop the markers), "
+                      "or delete the ledger to start afresh")
+    cols = line.split("\t")
+    if len(cols) != _COLUMNS:
+        return None, f"expected {_COLUMNS} tab-separated columns, found {len(cols)}"
+    card_id, state, changed, fingerprint, answer, file, chapter, title = cols
+    if not _ID_RE.match(card_id):
+        return None, f"{card_id!r} is not a card id"
+    if state not in ("live", "retired"):
+        return None, f"state must be 'live' or 'retired', not {state!r}"
+    try:
+        stamp = int(datetime.strptime(changed, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+                    .timestamp())
+    except ValueError:
+        return None, f"{changed!r} is not a time like 2024-01-31T12:00:00Z"
+    if not re.fullmatch(r"[0-9a-f]{0,64}", fingerprint) or not re.fullmatch(
+            r"(?:[0-9a-f]{16})?", answer):
+        return None, "fingerprint and answer must be hex digits"
+    return Entry(card_id, stamp, fingerprint, answer, _unescape(file), _unescape(chapter),
+                 _unescape(title), state == "retired"), None
+
+
+def _format_entry(e: Entry) -> str:
+    changed = datetime.fromtimestamp(e.changed, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    state = "retired" if e.retired else "live"
+    return "\t".join((e.id, state, changed, e.fingerprint, e.answer, _escape(e.file),
+                      _escape(e.chapter), _escape(e.title)))
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", lambda m: {"t": "\t", "n": "\n"}.get(m.group(1), m.group(1)), text)
+
+
+def _relative(path: str, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(path).name
+
+
+def _shown(path: Path) -> str:
+    from .read import display_path
+
+    return display_path(path)

@@ -1,0 +1,144 @@
+"""Parse stage, part 1: classify every line of a note by how a reader sees it.
+
+markdown-it (with math) decides which lines are code or display math: those are opaque, so a
+``# comment`` or ``1.`` inside a fence never becomes a chapter or a question. Every other line
+is classified by its visible shape (heading, ordered item, bullet, text), the way a reader
+skims a page, not by CommonMark's nesting rules: exported notes often put answer bullets at
+indent 0, where CommonMark would make them siblings of the question list.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from .diagnostics import Diagnostic, warning
+from .markdown import new_parser
+from .read import SourceFile
+
+# Bullet glyphs left behind by OneNote, Word and PDF exports: • ‣ ⁃ ∙ ·, the Geometric Shapes
+# block (◆ ◇ ▶ ▪ □ ○ ● ■ …), stars, card suits, check marks, ❖, dingbat arrows (➢ ➤) and
+# the Private Use Area symbols Word's Symbol/Wingdings bullets become.
+GLYPH = "[\u00b7\u2022\u2023\u2043\u2219\u25a0-\u25ff\u2605\u2606\u2660-\u2667\u2713\u2714\u2756\u2794-\u27bf\uf000-\uf0ff]"
+GLYPH_RE = re.compile(GLYPH)
+LEADING_GLYPHS_RE = re.compile(rf"^(?:{GLYPH}[ \t\u3000]*)+")
+
+_HEADING_RE = re.compile(r"^( {0,3})(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_ORDERED_RE = re.compile(r"^( *)(\d{1,9})([.)]|、)(?:[ \t]+(.*)|)$")
+_BULLET_RE = re.compile(r"^( *)([-*+])(?:[ \t]+(.*)|)$")
+# "12. ", "3.1.1 ", "12、" at the start of a heading or bullet, after any glyphs.
+_NUMBER_RE = re.compile(rf"^(?:{GLYPH}[ \t\u3000]*)*(\d{{1,3}}(?:\.\d{{1,3}})*)(?:[.、)．][ \t\u3000]*|[ \t\u3000]+)(?=\S)")
+_MARKER_RE = re.compile(r"<!--\s*notegen:\s*(question|answer)\s*-->", re.IGNORECASE)
+
+
+class Kind(Enum):
+    BLANK = "blank"
+    HEADING = "heading"
+    ORDERED = "ordered"
+    BULLET = "bullet"
+    TEXT = "text"
+    OPAQUE = "opaque"
+    """Inside a code fence or a display math block."""
+
+
+class Marker(Enum):
+    QUESTION = "question"
+    ANSWER = "answer"
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    no: int
+    """1-based line number."""
+    text: str
+    kind: Kind
+    indent: int = 0
+    level: int = 0
+    """Heading level (1-6), 0 for other lines."""
+    body: str = ""
+    """The text after the heading hashes or the list marker."""
+    number: str | None = None
+    """The question-style number the line starts with ("12", "3.1.1"), if any."""
+    marker: Marker | None = None
+    """An explicit ``<!-- notegen: question -->`` or ``<!-- notegen: answer -->``."""
+
+    @property
+    def top_level(self) -> bool:
+        """A list item at the left margin (one stray space tolerated)."""
+        return self.kind in (Kind.ORDERED, Kind.BULLET) and self.indent < 2
+
+
+def scan(source: SourceFile) -> tuple[list[Line], list[Diagnostic]]:
+    """Classify the lines of a note's body (everything after the front matter)."""
+    opaque, problems = _opaque_lines(source)
+    lines = [
+        Line(no, text, Kind.OPAQUE) if no in opaque else classify(no, text)
+        for no, text in enumerate(source.lines[source.body_start :], source.body_start + 1)
+    ]
+    return lines, problems
+
+
+def classify(no: int, text: str) -> Line:
+    if not text.strip():
+        return Line(no, text, Kind.BLANK)
+    found = _MARKER_RE.search(text)
+    marker = Marker(found.group(1).lower()) if found else None
+    if m := _HEADING_RE.match(text):
+        body = m.group(3) or ""
+        return Line(no, text, Kind.HEADING, len(m.group(1)), len(m.group(2)), body,
+                    _number(body), marker)
+    if m := _ORDERED_RE.match(text):
+        return Line(no, text, Kind.ORDERED, len(m.group(1)), 0, m.group(4) or "",
+                    str(int(m.group(2))), marker)
+    if m := _BULLET_RE.match(text):
+        body = m.group(3) or ""
+        return Line(no, text, Kind.BULLET, len(m.group(1)), 0, body, _number(body), marker)
+    indent = len(text) - len(text.lstrip(" "))
+    return Line(no, text, Kind.TEXT, indent, 0, text.strip(), None, marker)
+
+
+def _number(body: str) -> str | None:
+    m = _NUMBER_RE.match(body)
+    return m.group(1) if m else None
+
+
+def strip_number(body: str) -> str:
+    """The body without its leading glyphs and number."""
+    m = _NUMBER_RE.match(body)
+    return body[m.end() :] if m else body
+
+
+def strip_marker(text: str) -> str:
+    return _MARKER_RE.sub("", text)
+
+
+def _opaque_lines(source: SourceFile) -> tuple[set[int], list[Diagnostic]]:
+    """Line numbers inside code fences and display math, as markdown-it sees them."""
+    # Blank out the front matter so that token line maps are file line numbers.
+    body = "\n".join([""] * source.body_start + list(source.lines[source.body_start :]))
+    opaque: set[int] = set()
+    problems: list[Diagnostic] = []
+    for token in _BLOCK_PARSER.parse(body):
+        if token.map is None or token.type not in ("fence", "math_block"):
+            continue
+        first, stop = token.map
+        # The opening and closing lines are opaque too: "```" is no heading, and a one-line
+        # "$$…$$" must not be read as anything but math.
+        opaque.update(range(first + 1, stop + 1))
+        if token.type == "fence" and not _closes_fence(source.lines, first, stop - 1, token.markup):
+            problems.append(warning(
+                source.path,
+                f"code fence is never closed: the {stop - first - 1} lines after it are read "
+                "as code; close it with a line of " + token.markup,
+                first + 1, 1,
+            ))
+    return opaque, problems
+
+
+def _closes_fence(lines: tuple[str, ...], first: int, last: int, markup: str) -> bool:
+    closing = lines[last].strip() if first < last < len(lines) else ""
+    return closing.startswith(markup) and set(closing) == {markup[0]}
+
+
+_BLOCK_PARSER = new_parser(blocks_only=True)
