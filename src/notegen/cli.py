@@ -106,16 +106,26 @@ def serve_command(notes: Path, out: Path, config: Path | None, deck: str | None,
     serve(notes, out, config or default_config_file(), deck, port)
 
 
-def main(argv: list[str] | None = None) -> None:
+def run(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
     try:
         cli.main(args=argv, prog_name="notegen", standalone_mode=False)
     except NotegenError as exc:
         for diagnostic in exc.diagnostics:
             click.echo(str(diagnostic), err=True)
-        sys.exit(1)
+        return 1
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
-        sys.exit(130)
+        return 130
     except click.ClickException as exc:
         exc.show()
-        sys.exit(exc.exit_code)
+        return exc.exit_code
+    except OSError as exc:  # disk full, permission denied: the user's to fix, not a bug
+        where = exc.filename or "notegen"
+        click.echo(f"{where}: error: {exc.strerror or exc}", err=True)
+        return 1
+    return 0
+
+
+def main() -> None:
+    sys.exit(run())

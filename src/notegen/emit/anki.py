@@ -29,9 +29,12 @@ MODEL_NAME = "notegen"
 # The note type's fields: designed once. Changing this list makes Anki see existing notes
 # as conflicting on import, so it never changes.
 FIELDS = ("Question", "Answer", "Chapter", "Source", "Link", "Id")
-# When the templates or CSS below last changed (seconds since the epoch). Anki updates the
-# note type on import only when this grows; tests/test_anki.py holds the matching hash.
+# When the templates or CSS last changed (seconds since the epoch), and their hash. Anki
+# updates an imported note type only when its mod grows: whoever edits FRONT, BACK or
+# assets/card.css sets MODEL_MOD to the time of the edit and records the new hash (a test
+# fails until both are done).
 MODEL_MOD = 1796131200
+MODEL_FINGERPRINT = "2fef6e42f0485d4d"
 
 FRONT = """\
 <div class="ng-chapter">{{Chapter}}</div>
