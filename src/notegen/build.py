@@ -20,8 +20,15 @@ from .diagnostics import Diagnostic, NotegenError, Severity, error
 from .emit.anki import write_apkg
 from .emit.site import build_site, card_pages
 from .ir import Deck
-from .ledger import LEDGER_NAME, Entry, Identified, Ledger, Match, build_time, \
-    missing_ledger_warning
+from .ledger import (
+    LEDGER_NAME,
+    Entry,
+    Identified,
+    Ledger,
+    Match,
+    build_time,
+    missing_ledger_warning,
+)
 from .read import display_path
 from .render import Renderer
 from .segment import parse_paths
@@ -92,7 +99,7 @@ def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None
     try:
         anki = write_apkg(deck, renderer, staging / apkg_name,
                           lambda cid, fp: loaded.ledger.changed(cid, fp, now),
-                          site_config.url, pages.__getitem__)
+                          site_config.url, lambda card: pages[card.id])
         site_problems = build_site(deck, renderer, staging, apkg_name, site_config)
         _publish(staging, out)
     finally:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -60,8 +61,7 @@ def build_command(notes: Path, out: Path, config: Path | None, deck: str | None,
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
               help="Write to this file instead of stdout.")
 @_deck_option
-def export_command(paths: tuple[Path, ...], output: click.utils.LazyFile, deck: str | None
-                   ) -> None:
+def export_command(paths: tuple[Path, ...], output: TextIO, deck: str | None) -> None:
     """Write the cards of PATHS (files or folders; default notes/) as JSON lines."""
     loaded = load(list(paths) or [NOTES], deck)
     for problem in loaded.problems:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 
-class Severity(str, Enum):
+class Severity(Enum):
     ERROR = "error"
     WARNING = "warning"
 

@@ -25,6 +25,7 @@ import hashlib
 import os
 import re
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -47,9 +48,11 @@ _CONFLICT_RE = re.compile(r"^(<{7}|={7}|>{7}|\|{7})( |$)")
 
 # Thresholds for the fuzzy stages, checked against the seed notes by the tests: no two
 # distinct seed cards come close to matching each other.
-_SAME_ANSWER_BITS = 3  # of 64: answers this close are the same answer, lightly edited
-_SIMILAR_ANSWER_BITS = 10
+_SAME_ANSWER = 0.85  # estimated Jaccard similarity of answer trigrams
+_SIMILAR_ANSWER = 0.5
 _SIMILAR_TITLE = 0.6  # Dice coefficient of title character bigrams
+_BINS = 32
+_EMPTY = 1 << 27
 
 
 def natural_id(key: tuple[str, str], occurrence: int = 0) -> str:
@@ -77,7 +80,7 @@ class Entry:
     fingerprint: str
     """Of the note as last written to Anki ("" when none was written)."""
     answer: str
-    """64-bit similarity sketch of the answer, hex."""
+    """Similarity sketch of the answer (see ``sketch``)."""
     file: str
     """Note file, relative to the notes folder."""
     chapter: str
@@ -138,7 +141,8 @@ class Ledger:
         assigned: dict[int, tuple[Entry, Match]] = {}
         pool = list(self.entries)
         for stage, match in _STAGES:
-            free = [e for e in pool if e.id not in {a.id for a, _ in assigned.values()}]
+            used = {entry.id for entry, _ in assigned.values()}
+            free = [e for e in pool if e.id not in used]
             todo = [i for i in range(len(cards)) if i not in assigned]
             for i, entry in stage(todo, facts, free).items():
                 assigned[i] = (entry, match)
@@ -243,29 +247,39 @@ def _by_key(key_card: Callable[[_Facts], object], key_entry: Callable[[Entry], o
             if key is None:
                 continue
             candidates = entries.get(key, [])
-            if len(group) == len(candidates) or len(candidates) == 1 == len(group):
+            if len(group) == len(candidates):
                 paired.update(zip(group, candidates, strict=True))
         return paired
 
     return stage
 
 
+def same_answer(sketch_a: str, sketch_b: str) -> bool:
+    """Answers this close are one answer, at most lightly edited."""
+    return resemblance(sketch_a, sketch_b) >= _SAME_ANSWER
+
+
+def similar(title_a: str, sketch_a: str, title_b: str, sketch_b: str) -> bool:
+    """A similar title and a similar answer."""
+    return (resemblance(sketch_a, sketch_b) >= _SIMILAR_ANSWER
+            and dice(_norm(title_a), _norm(title_b)) >= _SIMILAR_TITLE)
+
+
+def taken_for_rewording(title_a: str, answer_a: str, title_b: str, answer_b: str) -> bool:
+    """Would one card be taken for the other, reworded (by the fuzzy stages)?"""
+    a, b = sketch(answer_a), sketch(answer_b)
+    return same_answer(a, b) or similar(title_a, a, title_b, b)
+
+
 def _same_answer(todo: Sequence[int], facts: Sequence[_Facts], free: Sequence[Entry]
                  ) -> dict[int, Entry]:
-    return _unique_pairs(todo, facts, free, lambda f, e: _answer_distance(f.sketch, e.answer)
-                         <= _SAME_ANSWER_BITS)
+    return _unique_pairs(todo, facts, free, lambda f, e: same_answer(f.sketch, e.answer))
 
 
 def _similar(todo: Sequence[int], facts: Sequence[_Facts], free: Sequence[Entry]
              ) -> dict[int, Entry]:
-    return _unique_pairs(todo, facts, free, lambda f, e: similar(f.title, f.sketch, e.title,
-                                                                 e.answer))
-
-
-def similar(title_a: str, sketch_a: str, title_b: str, sketch_b: str) -> bool:
-    """Would a card be taken for a rewording of another? Similar title and similar answer."""
-    return (_answer_distance(sketch_a, sketch_b) <= _SIMILAR_ANSWER_BITS
-            and dice(_norm(title_a), _norm(title_b)) >= _SIMILAR_TITLE)
+    return _unique_pairs(todo, facts, free,
+                         lambda f, e: similar(f.title, f.sketch, e.title, e.answer))
 
 
 def _unique_pairs(todo: Sequence[int], facts: Sequence[_Facts], free: Sequence[Entry],
@@ -291,9 +305,10 @@ def _unique_pairs(todo: Sequence[int], facts: Sequence[_Facts], free: Sequence[E
             if len(ids) == 1 and len(chosen[next(iter(ids))]) == 1}
 
 
-def _bands(sketch_hex: str) -> Iterable[tuple[int, str]]:
-    """Sixteen 4-bit bands: two sketches within 15 bits share at least one."""
-    return enumerate(sketch_hex)
+def _bands(sketch_text: str) -> Iterable[tuple[int, str]]:
+    """The filled bins: two sketches that resemble each other at all share one."""
+    bins = (sketch_text[i : i + 2] for i in range(0, 2 * _BINS, 2))
+    return ((i, v) for i, v in enumerate(bins) if v != "--")
 
 
 _STAGES: tuple[tuple[Stage, Match], ...] = (
@@ -305,25 +320,28 @@ _STAGES: tuple[tuple[Stage, Match], ...] = (
 
 
 def sketch(text: str) -> str:
-    """SimHash of the text's character trigrams (whitespace ignored), as 16 hex digits;
-    "" for an empty text."""
+    """A one-permutation MinHash of the text's character trigrams (whitespace ignored): 32
+    bins of 8 bits as 64 characters, ``--`` for an empty bin; "" for an empty text. Two
+    sketches agree in about the share of bins that the texts share trigrams."""
     chars = "".join(text.split())
     if not chars:
         return ""
-    grams = [chars[i : i + 3] for i in range(max(1, len(chars) - 2))]
-    weights = [0] * 64
-    for gram in grams:
-        h = int.from_bytes(hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest(), "big")
-        for bit in range(64):
-            weights[bit] += 1 if h >> bit & 1 else -1
-    value = sum(1 << bit for bit in range(64) if weights[bit] > 0)
-    return f"{value:016x}"
+    bins = [_EMPTY] * _BINS
+    for i in range(max(1, len(chars) - 2)):
+        h = zlib.crc32(chars[i : i + 3].encode("utf-8"))
+        b, value = h >> 27, h & 0x7FFFFFF
+        if value < bins[b]:
+            bins[b] = value
+    return "".join("--" if v == _EMPTY else f"{v >> 19:02x}" for v in bins)
 
 
-def _answer_distance(a: str, b: str) -> int:
+def resemblance(a: str, b: str) -> float:
+    """Estimated Jaccard similarity of two texts' trigrams, from their sketches."""
     if not a or not b:
-        return 64
-    return (int(a, 16) ^ int(b, 16)).bit_count()
+        return 0.0
+    pairs = [(a[i : i + 2], b[i : i + 2]) for i in range(0, 2 * _BINS, 2)]
+    filled = [(x, y) for x, y in pairs if x != "--" or y != "--"]
+    return sum(x == y for x, y in filled) / len(filled) if filled else 0.0
 
 
 def dice(a: str, b: str) -> float:
@@ -372,9 +390,10 @@ def _parse_entry(line: str) -> tuple[Entry | None, str | None]:
                     .timestamp())
     except ValueError:
         return None, f"{changed!r} is not a time like 2024-01-31T12:00:00Z"
-    if not re.fullmatch(r"[0-9a-f]{0,64}", fingerprint) or not re.fullmatch(
-            r"(?:[0-9a-f]{16})?", answer):
-        return None, "fingerprint and answer must be hex digits"
+    if not re.fullmatch(r"[0-9a-f]{0,64}", fingerprint):
+        return None, f"fingerprint {fingerprint!r} is not hex digits"
+    if not re.fullmatch(r"(?:(?:[0-9a-f]{2}|--){32})?", answer):
+        return None, f"answer sketch {answer!r} is not 32 bins of 2 hex digits or --"
     return Entry(card_id, stamp, fingerprint, answer, _unescape(file), _unescape(chapter),
                  _unescape(title), state == "retired"), None
 

@@ -218,7 +218,8 @@ def _math_inline_html(tex: str) -> str:
 
 
 def _math_display_html(tex: str) -> str:
-    return f'<span class="arithmatex arithmatex-display">\\[{html.escape(tex, quote=False)}\\]</span>'
+    tex = html.escape(tex, quote=False)
+    return f'<span class="arithmatex arithmatex-display">\\[{tex}\\]</span>'
 
 
 _MATH_RENDER = {

@@ -20,7 +20,10 @@ from .read import SourceFile
 # Bullet glyphs left behind by OneNote, Word and PDF exports: • ‣ ⁃ ∙ ·, the Geometric Shapes
 # block (◆ ◇ ▶ ▪ □ ○ ● ■ …), stars, card suits, check marks, ❖, dingbat arrows (➢ ➤) and
 # the Private Use Area symbols Word's Symbol/Wingdings bullets become.
-GLYPH = "[\u00b7\u2022\u2023\u2043\u2219\u25a0-\u25ff\u2605\u2606\u2660-\u2667\u2713\u2714\u2756\u2794-\u27bf\uf000-\uf0ff]"
+GLYPH = (
+    "[\u00b7\u2022\u2023\u2043\u2219\u25a0-\u25ff\u2605\u2606\u2660-\u2667"
+    "\u2713\u2714\u2756\u2794-\u27bf\uf000-\uf0ff]"
+)
 GLYPH_RE = re.compile(GLYPH)
 LEADING_GLYPHS_RE = re.compile(rf"^(?:{GLYPH}[ \t\u3000]*)+")
 
@@ -28,7 +31,10 @@ _HEADING_RE = re.compile(r"^( {0,3})(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$
 _ORDERED_RE = re.compile(r"^( *)(\d{1,9})([.)]|、)(?:[ \t]+(.*)|)$")
 _BULLET_RE = re.compile(r"^( *)([-*+])(?:[ \t]+(.*)|)$")
 # "12. ", "3.1.1 ", "12、" at the start of a heading or bullet, after any glyphs.
-_NUMBER_RE = re.compile(rf"^(?:{GLYPH}[ \t\u3000]*)*(\d{{1,3}}(?:\.\d{{1,3}})*)(?:[.、)．][ \t\u3000]*|[ \t\u3000]+)(?=\S)")
+_NUMBER_RE = re.compile(
+    rf"^(?:{GLYPH}[ \t\u3000]*)*(\d{{1,3}}(?:\.\d{{1,3}})*)"
+    r"(?:[.、)．][ \t\u3000]*|[ \t\u3000]+)(?=\S)"
+)
 _MARKER_RE = re.compile(r"<!--\s*notegen:\s*(question|answer)\s*-->", re.IGNORECASE)
 
 

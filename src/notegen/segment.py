@@ -30,7 +30,8 @@ _SOURCE_REF_RE = re.compile(
 )
 
 
-def parse_paths(paths: Iterable[Path], deck_name: str | None = None) -> tuple[Deck, list[Diagnostic]]:
+def parse_paths(paths: Iterable[Path], deck_name: str | None = None
+                ) -> tuple[Deck, list[Diagnostic]]:
     """Read and parse note files and folders into one deck."""
     files, problems = find_notes(paths)
     sources: list[SourceFile] = []

@@ -23,16 +23,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from .. import terms
 from ..config import SiteConfig
 from ..diagnostics import Diagnostic, NotegenError, error
-from ..ir import Card, Chapter, Deck
+from ..ir import Chapter, Deck
 from ..read import display_path
 from ..render import Media, Renderer
 
 _MATHJAX_PARTS = ("tex-mml-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2",
                   "ui", "a11y")
 _ASSETS = "assets/notegen"
-_BOLD_RE = re.compile(r"\*\*([^*\n]{2,24}?)\*\*|__([^_\n]{2,24}?)__|<b>([^<\n]{2,24}?)</b>")
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 
 _LABELS = {
@@ -150,17 +150,15 @@ def _home_page(deck: Deck, pages: Sequence[_Page], apkg_name: str,
 
 
 def search_terms(deck: Deck) -> list[str]:
-    """A jieba user dictionary from the notes' own terms, so that 过拟合 or 交叉熵 stay whole
-    words: card titles cut at punctuation, and short bold phrases."""
-    terms: dict[str, None] = {}
-    texts = [card.title for card in deck.cards]
-    texts += [m.group(m.lastindex or 1) for card in deck.cards
-              for m in _BOLD_RE.finditer(card.answer)]
-    for text in texts:
-        for piece in re.split(r"[\s,.;:!?()\[\]{}<>\"'、，。；：！？（）【】《》“”‘’/\\|]+", text):
-            if 2 <= len(piece) <= 12 and _CJK_RE.search(piece) and not piece.isdigit():
-                terms.setdefault(piece)
-    return list(terms)
+    """A jieba user dictionary of the notes' own terms, so that 过拟合 or 交叉熵 stay whole
+    words in the search index and in queries."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # it announces loading its dictionary on stderr
+    jieba.initialize()
+    texts = [card.title for card in deck.cards] + [card.answer for card in deck.cards]
+    found = terms.discover(texts, lambda word: jieba.dt.FREQ.get(word, 0) > 0)
+    return list(dict.fromkeys([*found, *terms.bold_phrases(texts)]))
 
 
 def _md_text(text: str) -> str:
@@ -230,13 +228,13 @@ def _mkdocs_config(deck: Deck, site_config: SiteConfig, docs: Path, site: Path,
     ])
     raw.update(
         site_name=site_config.name or deck.name,
-        docs_dir=str(docs),
-        site_dir=str(site),
+        docs_dir=str(docs.resolve()),
+        site_dir=str(site.resolve()),
         strict=True,
         theme=theme,
         nav=[{"Home": "index.md"}] + [{p.chapter.title: f"{p.slug}/index.md"} for p in pages],
         markdown_extensions=_extensions(raw.get("markdown_extensions") or []),
-        plugins=_plugins(raw.get("plugins") or ["search"], dictionary),
+        plugins=_plugins(raw.get("plugins") or ["search"], dictionary, language),
         extra_css=[*(raw.get("extra_css") or []), f"{_ASSETS}/notegen.css"],
         extra_javascript=[
             *(raw.get("extra_javascript") or []),
@@ -262,7 +260,7 @@ def _extensions(user: Sequence[Any]) -> list[Any]:
     return [{name: options} if options else name for name, options in merged.items()]
 
 
-def _plugins(user: Sequence[Any], dictionary: Path) -> list[Any]:
+def _plugins(user: Sequence[Any], dictionary: Path, language: str) -> list[Any]:
     plugins: list[Any] = []
     search: dict[str, Any] = {}
     for item in user:
@@ -273,8 +271,12 @@ def _plugins(user: Sequence[Any], dictionary: Path) -> list[Any]:
             continue  # they fetch from CDNs; notegen's site makes no outside request
         else:
             plugins.append(item)
-    search.setdefault("separator", r'[\s\u200b\-_,:!=\[\]()"`/]+|\.(?!\d)|&[lg]t;|(?!\b)(?=[A-Z][a-z])')
-    search["jieba_dict_user"] = str(dictionary)
+    if language.startswith("zh"):
+        # Material's Chinese defaults, and its search segments Chinese only with `lang: zh`
+        # set here (the theme's language alone leaves it at English).
+        search.setdefault("lang", "zh")
+        search.setdefault("separator", "[\\s\\u200b\\u3000\\-、。，．？！；]+")
+    search["jieba_dict_user"] = str(dictionary.resolve())  # jieba reads it relative to the cwd
     return [{"search": search}, *plugins]
 
 
@@ -294,12 +296,15 @@ class _Collect(logging.Handler):
 @contextmanager
 def _mkdocs_warnings() -> Iterator[_Collect]:
     handler = _Collect()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(handler)
+    # MkDocs' strict mode counts only its own loggers; Python-Markdown's count here too.
+    loggers = [logging.getLogger(name) for name in ("mkdocs", "MARKDOWN")]
+    for logger in loggers:
+        logger.addHandler(handler)
     try:
         yield handler
     finally:
-        logger.removeHandler(handler)
+        for logger in loggers:
+            logger.removeHandler(handler)
 
 
 def _run_mkdocs(raw: dict[str, Any], site_config: SiteConfig) -> None:

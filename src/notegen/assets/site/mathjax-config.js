@@ -12,15 +12,17 @@ window.MathJax = {
     processHtmlClass: "arithmatex",
     enableMenu: false,
   },
+  // Typeset from document$ below only: typesetting the first page at startup as well would
+  // leave duplicate (hidden) math behind.
+  startup: { typeset: false },
 };
 
-// Material's instant navigation swaps pages without reloading: typeset each new page.
+// Material's instant navigation swaps pages without reloading: typeset every page it shows.
 document$.subscribe(() => {
-  if (!window.MathJax.typesetPromise) {
-    return; // first page: MathJax typesets it when it starts
-  }
-  MathJax.startup.output.clearCache();
-  MathJax.typesetClear();
-  MathJax.texReset();
-  MathJax.typesetPromise();
+  MathJax.startup.promise.then(() => {
+    MathJax.startup.output.clearCache();
+    MathJax.typesetClear();
+    MathJax.texReset();
+    return MathJax.typesetPromise();
+  });
 });

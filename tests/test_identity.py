@@ -1,0 +1,220 @@
+"""Editing notes freely: Anki review history survives rewording, moving, reordering and
+deleting cards (real Anki), and a damaged ledger is reported, not trusted."""
+
+from __future__ import annotations
+
+import re
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+
+from notegen.build import build, load
+from notegen.cli import run
+from notegen.config import SiteConfig
+from notegen.ir import Card
+from notegen.ledger import LEDGER_NAME, taken_for_rewording
+
+from .ankitools import fresh_collection, import_apkg, note_ids_by_guid, review_all, review_counts
+from .conftest import REPO_NOTES, ROOT
+
+CONFIG = SiteConfig.load(ROOT / "mkdocs.yml")
+NOTE = "deep-learning-interview-notes.md"
+
+
+class EditSession:
+    """Scripted edits on a copy of the seed notes, the way a user makes them."""
+
+    def __init__(self, notes: Path) -> None:
+        self.file = notes / NOTE
+        self.lines = self.file.read_text(encoding="utf-8").split("\n")
+        self.deck = load([notes], None).deck
+        self.by_title = {c.title: c for c in self.deck.cards}
+
+    def card(self, title: str) -> Card:
+        return self.by_title[title]
+
+    def reword(self, title: str, new_title: str) -> None:
+        no = self.card(title).source.start - 1
+        assert title in self.lines[no].replace("\\*", "*")
+        self.lines[no] = self.lines[no].replace(title, new_title)
+
+    def edit_answer(self, title: str, addition: str) -> None:
+        last = self.card(title).source.end - 1
+        self.lines[last] = self.lines[last] + addition
+
+    def block(self, title: str) -> list[str]:
+        card = self.card(title)
+        return self.lines[card.source.start - 1 : card.source.end]
+
+    def cut(self, title: str) -> list[str]:
+        card = self.card(title)
+        taken = self.block(title)
+        for no in range(card.source.start - 1, card.source.end):
+            self.lines[no] = "\x00"  # removed when saved, so line numbers stay put meanwhile
+        return taken
+
+    def insert_before(self, line_text: str, block: list[str]) -> None:
+        at = self.lines.index(line_text)
+        self.lines[at:at] = [*block, ""]
+
+    def save(self) -> None:
+        self.file.write_text("\n".join(line for line in self.lines if line != "\x00"),
+                             encoding="utf-8")
+
+
+REWORDED = {
+    "GAN网络的思想": "GAN的基本思想是什么",
+    "AlexNet网络": "介绍一下AlexNet",
+    "ASPP模块": "什么是ASPP模块",
+    "维度灾难": "什么是维度灾难",
+    "项目的落地": "项目如何落地",
+    "HOG算法": "简述HOG算法",
+    "梯度消失": "梯度消失是什么",
+    "组卷积": "什么是组卷积",
+    "openCV": "OpenCV读取图像的特点",
+    "Triplet Loss": "Triplet Loss是什么",
+}
+EDITED = ["VGG16采用3*3卷积核的优势?", "Attention机制的作用?", "语义分割的实际应用",
+          "多模态数据融合", "Dropout与Dropconnect的区别", "移动端深度学习框架",
+          "BN, GN, LN, IN的区别", "卷积核的填充padding", "softmax作用", "Smooth L1 loss优点"]
+MOVED = ["卷积核和滤波器", "卷积核权值共享的理解", "上采样方法总结",
+         "BN层和Dropout一起用会导致什么结果", "形变卷积"]
+DELETED = ["CNN的结构特点", "卷积神经网络特征的层次性", "感受野理解"]
+ADDED = [f"## {40 + i}. 新问题{i}\n\n- 新答案{i}：第{i}个新加的问题" for i in range(1, 6)]
+
+
+def _edit(notes: Path) -> EditSession:
+    s = EditSession(notes)
+    for old, new in REWORDED.items():
+        s.reword(old, new)
+    for title in EDITED:
+        s.edit_answer(title, "（补充）")
+    moved = [line for title in MOVED for line in [*s.cut(title), ""]]
+    for title in DELETED:
+        s.cut(title)
+    # Renumber the chapter 损失函数、优化器: 1.–7. and #### 8. become 11.–18.
+    chapter = next(ch for ch in s.deck.chapters if ch.title == "损失函数、优化器")
+    for card in chapter.cards:
+        no = card.source.start - 1
+        s.lines[no] = re.sub(r"^(\s*(?:#+\s+)?)(\d+)\.", lambda m: f"{m.group(1)}"
+                             f"{int(m.group(2)) + 10}.", s.lines[no], count=1)
+    # Swap the chapters 损失函数、优化器 and Transformer (the last two).
+    start = s.lines.index("# 损失函数、优化器")
+    middle = s.lines.index("# Transformer")
+    s.lines[start:] = [*s.lines[middle:], "", *s.lines[start:middle]]
+    s.insert_before("# 数据预处理，模型评估", moved)
+    s.insert_before("# Transformer", [line for block in ADDED for line in [block, ""]])
+    s.save()
+    return s
+
+
+@pytest.mark.anki
+def test_history_survives_an_edit_session(notes_copy: Path, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    col = fresh_collection(tmp_path / "anki")
+    first = build(notes_copy, tmp_path / "out", CONFIG)
+    import_apkg(col, first.apkg)
+    assert review_all(col) == 120
+    history = review_counts(col)
+    guid_before = note_ids_by_guid(col)
+    original = {c.title: c for c in first.deck.cards}
+
+    session = _edit(notes_copy)
+    second = build(notes_copy, tmp_path / "out", CONFIG)
+    counts = import_apkg(col, second.apkg)
+    assert counts.new == 5
+    assert counts.conflicting == 0
+
+    # No duplicates: every question is on exactly one note.
+    questions = [col.get_note(nid)["Question"] for nid in col.find_notes("")]
+    assert len(questions) == len(set(questions)) == 125
+    # Every surviving card keeps its note and its review history.
+    for nid, reviews in history.items():
+        assert review_counts(col)[nid] == reviews >= 1
+    assert note_ids_by_guid(col).items() >= guid_before.items()
+    # Edited cards show their new text, on the note they had before.
+    by_guid = note_ids_by_guid(col)
+    for old, new in REWORDED.items():
+        assert col.get_note(by_guid[original[old].id])["Question"] == new
+    for title in EDITED:
+        assert "（补充）" in col.get_note(by_guid[original[title].id])["Answer"]
+    for title in MOVED:
+        note = col.get_note(by_guid[original[title].id])
+        assert note["Chapter"] == "深度学习"
+    matched = second.matches
+    assert sorted(m.value for m in matched.values()).count("new") == 5
+    assert {original[t].id for t in REWORDED} <= {i for i, m in matched.items()
+                                                   if m.value == "reworded"}
+    assert {original[t].id for t in MOVED} <= {i for i, m in matched.items()
+                                                if m.value == "moved"}
+
+    # The retired ones are exactly what `notegen retired` selects.
+    assert {e.title for e in second.newly_retired} == set(DELETED)
+    assert run(["retired", "--notes", str(notes_copy)]) == 0
+    search = capsys.readouterr().out.strip()
+    assert set(col.find_notes(search)) == {by_guid[original[t].id] for t in DELETED}
+    del session
+
+    # And an unchanged rebuild after all that updates nothing.
+    again = import_apkg(col, build(notes_copy, tmp_path / "out", CONFIG).apkg)
+    assert (again.new, again.updated) == (0, 0)
+    col.close()
+
+
+def test_no_two_seed_cards_pass_for_a_rewording_of_each_other() -> None:
+    cards = load([REPO_NOTES], None).deck.cards
+    pairs = list(combinations(cards, 2))
+    assert len(pairs) == 121 * 120 // 2
+    confused = [(a.title, b.title) for a, b in pairs
+                if taken_for_rewording(a.title, a.answer, b.title, b.answer)]
+    assert confused == []
+
+
+def test_a_rewording_is_recognised() -> None:
+    answer = "- 生成模型和判别模型一起进行对抗训练\n- 最终两个模型在训练过程中达到稳态"
+    assert taken_for_rewording("GAN网络的思想", answer, "GAN的基本思想是什么", answer)
+    assert taken_for_rewording("GAN网络的思想", answer, "GAN网络的思想是什么",
+                               answer + "（补充说明）")
+
+
+def _ledger_error(notes: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    assert run(["export", str(notes)]) == 1
+    return capsys.readouterr().err
+
+
+def test_merge_conflict_in_the_ledger_is_reported_with_its_line(
+        notes_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ledger = notes_copy / LEDGER_NAME
+    lines = ledger.read_text(encoding="utf-8").split("\n")
+    lines[10:10] = ["<<<<<<< HEAD", lines[10], "=======", lines[11], ">>>>>>> other"]
+    ledger.write_text("\n".join(lines), encoding="utf-8")
+    err = _ledger_error(notes_copy, capsys)
+    assert f"{LEDGER_NAME}:11:1: error: merge conflict marker" in err
+    assert "Traceback" not in err
+
+
+def test_hand_edited_ledger_is_reported_with_its_line(
+        notes_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ledger = notes_copy / LEDGER_NAME
+    lines = ledger.read_text(encoding="utf-8").split("\n")
+    lines[5] = lines[5].replace("\t", "  ", 1)
+    ledger.write_text("\n".join(lines), encoding="utf-8")
+    assert f"{LEDGER_NAME}:6:1: error: expected 8 tab-separated columns" in _ledger_error(
+        notes_copy, capsys)
+
+
+def test_corrupt_ledger_bytes_are_an_error(notes_copy: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    (notes_copy / LEDGER_NAME).write_bytes(b"\xff\xfe\x00garbage")
+    assert f"{LEDGER_NAME}: error: cannot read the ledger" in _ledger_error(notes_copy, capsys)
+
+
+def test_deleted_ledger_means_a_fresh_start(notes_copy: Path, tmp_path: Path) -> None:
+    ids_before = [c.id for c in load([notes_copy], None).deck.cards]
+    (notes_copy / LEDGER_NAME).unlink()
+    report = build(notes_copy, tmp_path / "out", CONFIG)
+    assert any("no identity ledger yet" in str(p) for p in report.problems)
+    assert (notes_copy / LEDGER_NAME).is_file()
+    # Ids come from the questions, so unchanged cards keep them even so.
+    assert [c.id for c in report.deck.cards] == ids_before
