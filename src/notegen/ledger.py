@@ -21,6 +21,7 @@ so a card that comes back gets its old id (and its Anki history) back.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import os
 import re
@@ -105,6 +106,7 @@ class Ledger:
     path: Path
     entries: list[Entry] = field(default_factory=list)
     existed: bool = False
+    _index: dict[str, Entry] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path) -> Ledger:
@@ -194,7 +196,9 @@ class Ledger:
         os.replace(tmp, self.path)
 
     def _by_id(self) -> dict[str, Entry]:
-        return {e.id: e for e in self.entries}
+        if len(self._index) != len(self.entries):
+            self._index = {e.id: e for e in self.entries}
+        return self._index
 
 
 def missing_ledger_warning(path: Path) -> Diagnostic:
@@ -326,9 +330,9 @@ def sketch(text: str) -> str:
     chars = "".join(text.split())
     if not chars:
         return ""
+    data = memoryview(chars.encode("utf-32-le"))  # four bytes a character: trigram = 12 bytes
     bins = [_EMPTY] * _BINS
-    for i in range(max(1, len(chars) - 2)):
-        h = zlib.crc32(chars[i : i + 3].encode("utf-8"))
+    for h in {zlib.crc32(data[i : i + 12]) for i in range(0, max(4, len(data) - 8), 4)}:
         b, value = h >> 27, h & 0x7FFFFFF
         if value < bins[b]:
             bins[b] = value
@@ -413,6 +417,7 @@ def _unescape(text: str) -> str:
     return re.sub(r"\\(.)", lambda m: {"t": "\t", "n": "\n"}.get(m.group(1), m.group(1)), text)
 
 
+@functools.lru_cache(maxsize=1024)
 def _relative(path: str, root: Path) -> str:
     try:
         return Path(path).resolve().relative_to(root.resolve()).as_posix()

@@ -37,7 +37,7 @@ from pygments.util import ClassNotFound
 from .diagnostics import Diagnostic, warning
 from .ir import Card, Chapter
 from .markdown import new_parser, paren_math
-from .scan import GLYPH_RE, LEADING_GLYPHS_RE, Kind, classify
+from .scan import GLYPH_RE, LEADING_GLYPHS_RE, Kind, classify, opaque_blocks
 
 _IMG_TAG_SRC_RE = re.compile(r"(<img\b[^>]*?\bsrc\s*=\s*)([\"'])(.*?)\2", re.IGNORECASE)
 _FORMATTER = HtmlFormatter(cssclass="highlight", wrapcode=True)
@@ -146,7 +146,7 @@ def _closing(markup: str) -> str:
 
 def _repair(text: str, md: MarkdownIt) -> str:
     lines = _dedent(text.split("\n"))
-    opaque = _opaque(lines, md)
+    opaque = _opaque(lines)
     glyph_levels: dict[str, int] = {}
     out: list[str] = []
     i = 0
@@ -170,12 +170,8 @@ def _dedent(lines: list[str]) -> list[str]:
     return [line[cut:] for line in lines]
 
 
-def _opaque(lines: Sequence[str], md: MarkdownIt) -> set[int]:
-    opaque: set[int] = set()
-    for token in md.parse("\n".join(lines)):
-        if token.map and token.type in ("fence", "code_block", "math_block"):
-            opaque.update(range(*token.map))
-    return opaque
+def _opaque(lines: Sequence[str]) -> set[int]:
+    return {i for block in opaque_blocks(lines) for i in range(block.start, block.stop)}
 
 
 def _unglyph(line: str, levels: dict[str, int]) -> str:

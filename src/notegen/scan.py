@@ -1,8 +1,8 @@
 """Parse stage, part 1: classify every line of a note by how a reader sees it.
 
-markdown-it (with math) decides which lines are code or display math: those are opaque, so a
-``# comment`` or ``1.`` inside a fence never becomes a chapter or a question. Every other line
-is classified by its visible shape (heading, ordered item, bullet, text), the way a reader
+Lines inside code fences and display math are opaque, so a ``# comment`` or ``1.`` inside a
+fence never becomes a chapter or a question. Every other line is classified by its visible
+shape (heading, ordered item, bullet, text), the way a reader
 skims a page, not by CommonMark's nesting rules: exported notes often put answer bullets at
 indent 0, where CommonMark would make them siblings of the question list.
 """
@@ -10,11 +10,11 @@ indent 0, where CommonMark would make them siblings of the question list.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
 from .diagnostics import Diagnostic, warning
-from .markdown import new_parser
 from .read import SourceFile
 
 # Bullet glyphs left behind by OneNote, Word and PDF exports: • ‣ ⁃ ∙ ·, the Geometric Shapes
@@ -120,31 +120,70 @@ def strip_marker(text: str) -> str:
 
 
 def _opaque_lines(source: SourceFile) -> tuple[set[int], list[Diagnostic]]:
-    """Line numbers inside code fences and display math, as markdown-it sees them."""
-    # Blank out the front matter so that token line maps are file line numbers.
-    body = "\n".join([""] * source.body_start + list(source.lines[source.body_start :]))
+    """Line numbers inside code fences and display math."""
+    body = source.lines[source.body_start :]
     opaque: set[int] = set()
     problems: list[Diagnostic] = []
-    for token in _BLOCK_PARSER.parse(body):
-        if token.map is None or token.type not in ("fence", "math_block"):
-            continue
-        first, stop = token.map
-        # The opening and closing lines are opaque too: "```" is no heading, and a one-line
-        # "$$…$$" must not be read as anything but math.
-        opaque.update(range(first + 1, stop + 1))
-        if token.type == "fence" and not _closes_fence(source.lines, first, stop - 1, token.markup):
+    for block in opaque_blocks(body):
+        first = source.body_start + block.start + 1
+        opaque.update(range(first, first + block.stop - block.start))
+        if not block.closed:
             problems.append(warning(
                 source.path,
-                f"code fence is never closed: the {stop - first - 1} lines after it are read "
-                "as code; close it with a line of " + token.markup,
-                first + 1, 1,
-            ))
+                f"code fence is never closed: the {block.stop - block.start - 1} lines after "
+                f"it are read as code; close it with a line of {block.markup}", first, 1))
     return opaque, problems
 
 
-def _closes_fence(lines: tuple[str, ...], first: int, last: int, markup: str) -> bool:
-    closing = lines[last].strip() if first < last < len(lines) else ""
-    return closing.startswith(markup) and set(closing) == {markup[0]}
+@dataclass(frozen=True, slots=True)
+class Block:
+    """Lines whose content is not Markdown: a code fence or display math."""
+
+    start: int
+    """Index of the opening line."""
+    stop: int
+    """Index after the closing line."""
+    markup: str
+    closed: bool = True
 
 
-_BLOCK_PARSER = new_parser(blocks_only=True)
+_FENCE_RE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
+_MATH_CLOSE = {"$$": "$$", "\\[": "\\]"}
+
+
+def opaque_blocks(lines: Sequence[str]) -> Iterator[Block]:
+    """Code fences and multi-line display math, found the way a reader finds them: a fence
+    opens at a line of three or more backticks or tildes (at any indent) and closes at the
+    next line of at least as many of the same; ``$$`` (or ``\\[``) opens math that closes at
+    the end of a later line, with no blank line between. One pass, no Markdown parse."""
+    i = 0
+    while i < len(lines):
+        text = lines[i]
+        if (m := _FENCE_RE.match(text)) and not (m.group(1)[0] == "`" and "`" in m.group(2)):
+            fence = m.group(1)
+            j = i + 1
+            while j < len(lines) and not _closes(lines[j], fence):
+                j += 1
+            yield Block(i, min(j + 1, len(lines)), fence, closed=j < len(lines))
+            i = j + 1
+            continue
+        opener = text.strip()[:2]
+        if opener in _MATH_CLOSE and not _one_line_math(text.strip(), opener):
+            j = i + 1
+            while j < len(lines) and lines[j].strip() and not lines[j].rstrip().endswith(
+                    _MATH_CLOSE[opener]):
+                j += 1
+            if j < len(lines) and lines[j].strip():
+                yield Block(i, j + 1, opener)
+                i = j + 1
+                continue
+        i += 1
+
+
+def _one_line_math(text: str, opener: str) -> bool:
+    return len(text) > 2 * len(opener) and text.endswith(_MATH_CLOSE[opener])
+
+
+def _closes(line: str, fence: str) -> bool:
+    text = line.strip()
+    return text.startswith(fence) and set(text) == {fence[0]}

@@ -38,11 +38,12 @@ _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _LABELS = {
     "zh": {"answer": "答案", "show_all": "显示全部答案", "hide_all": "隐藏全部答案",
            "download": "下载 Anki 牌组", "chapter": "章节", "cards": "卡片",
-           "no_answer": "（笔记中没有答案）", "total": "共 {cards} 张卡片，{chapters} 个章节"},
+           "no_answer": "（笔记中没有答案）", "total": "共 {cards} 张卡片，{chapters} 个章节",
+           "home": "首页"},
     "en": {"answer": "Answer", "show_all": "Show all answers", "hide_all": "Hide all answers",
            "download": "Download the Anki deck", "chapter": "Chapter", "cards": "Cards",
            "no_answer": "(no answer in the notes)",
-           "total": "{cards} cards in {chapters} chapters"},
+           "total": "{cards} cards in {chapters} chapters", "home": "Home"},
 }
 
 
@@ -95,7 +96,8 @@ def build_site(deck: Deck, renderer: Renderer, out: Path, apkg_name: str,
     _copy_assets(docs)
     dictionary = out / "jieba-user-dict.txt"
     _write(dictionary, "\n".join(search_terms(deck)) + "\n")
-    config = _mkdocs_config(deck, site_config, docs, out / "site", pages, dictionary, language)
+    config = _mkdocs_config(deck, site_config, docs, out / "site", pages, dictionary, language,
+                            labels)
     _run_mkdocs(config, site_config)
     return problems
 
@@ -130,7 +132,8 @@ def _chapter_page(chapter: Chapter, renderer: Renderer, labels: Mapping[str, str
             tags = "".join(f'<span class="ng-tag">{_html(t)}</span>' for t in card.tags)
             parts.append(f'<p class="ng-tags">{tags}</p>\n')
         answer = rendered.answer or f'<p class="ng-empty">{labels["no_answer"]}</p>'
-        parts.append(f'<details class="ng-answer">\n<summary>{labels["answer"]}</summary>\n'
+        parts.append(f'<details class="ng-answer">\n'
+                     f'<summary data-search-exclude>{labels["answer"]}</summary>\n'
                      f'{answer}\n</details>\n')
         media.update((m.name, m) for m in rendered.media)
     return "\n".join(parts), list(media.values()), problems
@@ -144,7 +147,8 @@ def _home_page(deck: Deck, pages: Sequence[_Page], apkg_name: str,
     total = labels["total"].format(cards=len(deck.cards), chapters=len(deck.chapters))
     return (
         f"# {_md_text(deck.name)}\n\n{total}\n\n"
-        f"[{labels['download']}]({quote(apkg_name)}){{ .md-button .md-button--primary }}\n\n"
+        f"[{labels['download']}]({quote(apkg_name)})"
+        f'{{ .md-button .md-button--primary download="{_html(apkg_name)}" }}\n\n'
         f"| {labels['chapter']} | {labels['cards']} |\n|---|---:|\n{rows}\n"
     )
 
@@ -210,7 +214,8 @@ _REQUIRED_EXTENSIONS: dict[str, dict[str, Any]] = {
 
 
 def _mkdocs_config(deck: Deck, site_config: SiteConfig, docs: Path, site: Path,
-                   pages: Sequence[_Page], dictionary: Path, language: str) -> dict[str, Any]:
+                   pages: Sequence[_Page], dictionary: Path, language: str,
+                   labels: Mapping[str, str]) -> dict[str, Any]:
     raw = dict(site_config.raw)
     theme = raw.get("theme")
     theme = dict(theme) if isinstance(theme, Mapping) else {"name": theme or "material"}
@@ -232,7 +237,8 @@ def _mkdocs_config(deck: Deck, site_config: SiteConfig, docs: Path, site: Path,
         site_dir=str(site.resolve()),
         strict=True,
         theme=theme,
-        nav=[{"Home": "index.md"}] + [{p.chapter.title: f"{p.slug}/index.md"} for p in pages],
+        nav=[{labels["home"]: "index.md"}] + [{p.chapter.title: f"{p.slug}/index.md"}
+                                               for p in pages],
         markdown_extensions=_extensions(raw.get("markdown_extensions") or []),
         plugins=_plugins(raw.get("plugins") or ["search"], dictionary, language),
         extra_css=[*(raw.get("extra_css") or []), f"{_ASSETS}/notegen.css"],

@@ -38,6 +38,7 @@
       });
     }
     openTarget();
+    document.body.dataset.notegen = "ready";
   };
 
   if (typeof document$ !== "undefined") {
