@@ -20,6 +20,31 @@ GOLDEN = FIXTURES / "seed" / "seed_items.json"
 REPO_NOTES = ROOT / "notes"
 
 
+def line_owners(deck: Deck, lines: list[str]) -> dict[int, str]:
+    """Line number → the card or chapter holding it; fails on a line held twice."""
+    owner: dict[int, str] = {}
+
+    def claim(first: int, last: int, who: str) -> None:
+        for no in range(first, last + 1):
+            if lines[no - 1].strip():
+                assert no not in owner, f"line {no} claimed by {owner[no]} and {who}"
+                owner[no] = who
+
+    for chapter in deck.chapters:
+        if chapter.line:
+            claim(chapter.line, chapter.line, chapter.title)
+        if chapter.meta_span:
+            claim(chapter.meta_span.start, chapter.meta_span.end, chapter.title)
+            assert chapter.meta == "\n".join(
+                lines[chapter.meta_span.start - 1 : chapter.meta_span.end])
+        for card in chapter.cards:
+            claim(card.source.start, card.source.end, card.title)
+            assert card.question == lines[card.source.start - 1]
+            assert card.answer == "\n".join(lines[card.answer_start - 1 : card.source.end]) or (
+                card.answer == "" and card.source.start == card.source.end)
+    return owner
+
+
 @pytest.fixture(scope="session")
 def golden() -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = json.loads(GOLDEN.read_text(encoding="utf-8"))["items"]

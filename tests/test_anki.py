@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -132,3 +133,20 @@ def test_note_type_version_follows_its_templates() -> None:
     # Anki updates an imported note type only when its mod grows. If this fails, the
     # templates or CSS changed: set MODEL_MOD to the current time and record the new hash.
     assert model_fingerprint() == MODEL_FINGERPRINT
+
+
+def test_cards_link_to_their_place_on_the_site(notes_copy: Path, tmp_path: Path) -> None:
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: Notes\nsite_url: https://example.org/notes/\n"
+                      "theme:\n  name: material\n", encoding="utf-8")
+    report = build(notes_copy, tmp_path / "out", SiteConfig.load(config))
+    col = fresh_collection(tmp_path / "anki")
+    import_apkg(col, report.apkg)
+    card = report.deck.cards[0]
+    note = col.get_note(note_ids_by_guid(col)[card.id])
+    assert note["Link"] == f"https://example.org/notes/{quote('深度学习')}/#{card.id}"
+    back = col.get_card(note.card_ids()[0]).answer()
+    assert f'<a href="{note["Link"]}">' in back
+    page = report.site / "深度学习" / "index.html"
+    assert f'id="{card.id}"' in page.read_text(encoding="utf-8")
+    col.close()

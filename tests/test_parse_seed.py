@@ -9,7 +9,7 @@ from typing import Any
 from notegen.ir import Deck
 from notegen.segment import parse_paths
 
-from .conftest import REPO_NOTES, SEED
+from .conftest import REPO_NOTES, SEED, line_owners
 
 
 def _item(card: Any) -> tuple[int, str, str | None, str, list[str]]:
@@ -52,22 +52,7 @@ def test_answers_run_from_the_question_to_the_next_question(
 
 def test_every_line_lands_in_exactly_one_card_or_chapter(
         seed_deck: Deck, seed_lines: list[str]) -> None:
-    owner: dict[int, str] = {}
-
-    def claim(first: int, last: int, who: str) -> None:
-        for no in range(first, last + 1):
-            if seed_lines[no - 1].strip():
-                assert no not in owner, f"line {no} claimed by {owner[no]} and {who}"
-                owner[no] = who
-
-    for chapter in seed_deck.chapters:
-        claim(chapter.line, chapter.line, chapter.title)
-        if chapter.meta_span:
-            claim(chapter.meta_span.start, chapter.meta_span.end, chapter.title)
-            assert chapter.meta == "\n".join(
-                seed_lines[chapter.meta_span.start - 1 : chapter.meta_span.end])
-        for card in chapter.cards:
-            claim(card.source.start, card.source.end, card.title)
+    owner = line_owners(seed_deck, seed_lines)
     filled = {no for no, line in enumerate(seed_lines, 1) if line.strip()}
     assert filled == set(owner), sorted(filled - set(owner))[:10]
 

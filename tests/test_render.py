@@ -1,0 +1,71 @@
+"""Rendering, shared by the deck and the site: math untouched, export damage repaired for
+display, code highlighted."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from notegen.ir import Card
+from notegen.render import Renderer
+from notegen.segment import parse_paths
+
+from .conftest import FIXTURES
+
+
+def _card(name: str) -> Card:
+    deck, problems = parse_paths([FIXTURES / "render" / f"{name}.md"], "Render")
+    assert not problems
+    return deck.cards[0]
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Renderer:
+    return Renderer()
+
+
+def _math(answer_html: str) -> list[str]:
+    return [html.unescape(m) for m in re.findall(r"\\[(\[](.*?)\\[)\]]", answer_html, re.S)]
+
+
+def test_display_math_keeps_its_tex_byte_for_byte(renderer: Renderer) -> None:
+    card = _card("display-math")
+    answer = renderer.card(card)[0].answer
+    aligned = card.answer.split("$$")[1]
+    cases = card.answer.split("$$")[3]
+    assert _math(answer) == [aligned, cases]
+    assert "<div" not in answer.split("\\[")[1].split("\\]")[0]
+    assert '<span class="arithmatex arithmatex-display">\\[f(x)' in answer  # $$ mid-sentence
+    assert "$5 and $10" in answer  # money, not math
+
+
+def test_export_damage_is_repaired_for_display(renderer: Renderer) -> None:
+    answer = renderer.card(_card("export-damage"))[0].answer
+    # A glyph paragraph becomes a list item, nested by the glyph's rank; a glyph after a
+    # list marker is dropped.
+    assert re.search(r"<li>\s*<p>输出：Heatmap</p>\s*<ul>\s*<li>预测关键点热力图</li>", answer)
+    assert "◆" not in answer and "◇" not in answer and "□" not in answer
+    assert re.search(r"<li>\s*<p>常见：旋转、剪裁</p>\s*<ul>\s*<li>增加小目标</li>", answer)
+    # Tab-separated rows are a table; math in a cell is still math.
+    assert ('<thead><tr><th>方法</th><th>复杂度</th></tr></thead><tbody><tr><td>快速排序</td>'
+            '<td><span class="arithmatex">\\(O(n \\log n)\\)</span></td></tr></tbody>') in answer
+    # Inline HTML is kept; code is highlighted at build time.
+    assert '<b>Input:</b> Values of <span class="arithmatex">\\(x\\)</span>' in answer
+    assert '<div class="highlight"><pre><span></span><code><span class="k">def</span>' in answer
+    assert '<span class="o">&lt;</span>' in answer
+
+
+def test_titles_are_plain_text_with_math(renderer: Renderer) -> None:
+    assert renderer.title("VGG16采用3*3卷积核的优势?") == "VGG16采用3*3卷积核的优势?"
+    assert renderer.title("Why is $a<b$ *here*?") == (
+        'Why is <span class="arithmatex">\\(a&lt;b\\)</span> *here*?')
+    assert renderer.title_markdown("3*3 [x] $a_1$") == "3\\*3 \\[x\\] $a_1$"
+
+
+def test_answer_headings_sit_below_the_card_heading(renderer: Renderer) -> None:
+    card = next(c for c in parse_paths([FIXTURES / "parse" / "glyph-headings.md"], "R")[0].cards
+                if c.number == "25")
+    answer = renderer.card(card)[0].answer
+    assert "<h5>MobileNet V2</h5>" in answer
