@@ -230,3 +230,14 @@ def test_home_page_lists_chapters_and_offers_the_deck(
     saved = download.value.path()
     assert Path(saved).read_bytes() == report.apkg.read_bytes()
     watched.clean()
+
+
+def test_dark_mode_toggle(watched: Watched, served: tuple[str, BuildReport]) -> None:
+    page = watched.page
+    watched.goto(served[0])
+    scheme = "document.body.getAttribute('data-md-color-scheme')"
+    first = page.evaluate(scheme)
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    assert page.evaluate(scheme) != first
+    assert {first, page.evaluate(scheme)} == {"default", "slate"}
+    watched.clean()

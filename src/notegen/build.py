@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -136,14 +137,20 @@ def _publish(staging: Path, out: Path) -> None:
             os.replace(item, target)
 
 
+def _columns(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def summary(report: BuildReport, verbose: bool = False) -> str:
     """One screen: cards per chapter, matching, warnings, outputs."""
     lines = [f"{report.deck.name}: {len(report.deck.cards)} cards in "
              f"{len(report.deck.chapters)} chapters"]
     chapters = report.deck.chapters
     shown = chapters if len(chapters) <= 15 else chapters[:14]
-    width = max((len(ch.title) for ch in shown), default=0)
-    lines.extend(f"  {ch.title.ljust(width)}  {len(ch.cards):>5}" for ch in shown)
+    width = max((_columns(ch.title) for ch in shown), default=0)
+    lines.extend(f"  {ch.title}{' ' * (width - _columns(ch.title))}  {len(ch.cards):>5}"
+                 for ch in shown)
     if len(shown) < len(chapters):
         rest = chapters[len(shown):]
         lines.append(f"  … {len(rest)} more chapters, {sum(len(c.cards) for c in rest)} cards")
