@@ -4,6 +4,7 @@ so that the suite stands alone."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ FIXTURES = ROOT / "tests" / "fixtures"
 SEED = FIXTURES / "seed" / "deep-learning-interview-notes.md"
 GOLDEN = FIXTURES / "seed" / "seed_items.json"
 REPO_NOTES = ROOT / "notes"
+# Math spans as a reader finds them in the seed: $$…$$ and $…$ (no money in the seed).
+MATH_SPAN = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$")
 
 
 def line_owners(deck: Deck, lines: list[str]) -> dict[int, str]:

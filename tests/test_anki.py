@@ -11,8 +11,9 @@ import pytest
 
 from notegen.build import build
 from notegen.config import SiteConfig
-from notegen.emit.anki import MODEL_FINGERPRINT, model_fingerprint
+from notegen.emit.anki import MODEL_FINGERPRINT, MODEL_MOD, model_fingerprint
 from notegen.ir import Deck
+from notegen.ledger import LEDGER_NAME
 
 from .ankitools import (
     TEMPLATE_ERRORS,
@@ -22,10 +23,9 @@ from .ankitools import (
     review_all,
     review_counts,
 )
-from .conftest import ROOT, SEED
+from .conftest import MATH_SPAN, ROOT, SEED
 
 pytestmark = pytest.mark.anki
-MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$")
 CONFIG = SiteConfig.load(ROOT / "mkdocs.yml")
 
 
@@ -56,7 +56,7 @@ def test_seed_deck_imports_cleanly(notes_copy: Path, tmp_path: Path, seed_deck: 
         assert not any(e in shown for e in TEMPLATE_ERRORS), shown[:300]
         answers.append(card.answer())
     rendered = "\n".join(answers)
-    for m in MATH.finditer(SEED.read_text(encoding="utf-8")):
+    for m in MATH_SPAN.finditer(SEED.read_text(encoding="utf-8")):
         tex = html.escape(m.group(1) or m.group(2), quote=False)
         assert f"\\({tex}\\)" in rendered or f"\\[{tex}\\]" in rendered, m.group(0)
 
@@ -98,10 +98,18 @@ def test_edited_answer_updates_in_place_and_keeps_history(notes_copy: Path, tmp_
     col.close()
 
 
-def test_two_builds_are_byte_identical(notes_copy: Path, tmp_path: Path) -> None:
+def test_two_builds_are_byte_identical(notes_copy: Path, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
     first = _build(notes_copy, tmp_path / "one").read_bytes()
     second = _build(notes_copy, tmp_path / "two").read_bytes()
     assert first == second
+    # Without a ledger, the build time stamps every card: SOURCE_DATE_EPOCH fixes it.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    fresh = []
+    for name in ("three", "four"):
+        (notes_copy / LEDGER_NAME).unlink()
+        fresh.append(_build(notes_copy, tmp_path / name).read_bytes())
+    assert fresh[0] == fresh[1] != first
 
 
 def test_images_are_packed_as_flat_hashed_media(tmp_path: Path) -> None:
@@ -129,10 +137,18 @@ def test_images_are_packed_as_flat_hashed_media(tmp_path: Path) -> None:
     col.close()
 
 
+# Every version of the note type's templates and CSS that was released, with its mod.
+MODEL_VERSIONS = (("2fef6e42f0485d4d", 1796131200), ("83b352d73966bb69", 1796134639))
+
+
 def test_note_type_version_follows_its_templates() -> None:
     # Anki updates an imported note type only when its mod grows. If this fails, the
-    # templates or CSS changed: set MODEL_MOD to the current time and record the new hash.
-    assert model_fingerprint() == MODEL_FINGERPRINT
+    # templates or CSS changed: set MODEL_MOD to the current time, record the new hash in
+    # MODEL_FINGERPRINT, and add the pair to MODEL_VERSIONS.
+    assert (model_fingerprint(), MODEL_MOD) == (MODEL_FINGERPRINT, MODEL_MOD)
+    assert MODEL_VERSIONS[-1] == (MODEL_FINGERPRINT, MODEL_MOD)
+    mods = [mod for _, mod in MODEL_VERSIONS]
+    assert mods == sorted(set(mods))
 
 
 def test_cards_link_to_their_place_on_the_site(notes_copy: Path, tmp_path: Path) -> None:

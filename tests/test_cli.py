@@ -94,3 +94,45 @@ def test_bad_front_matter_points_at_the_line(tmp_path: Path,
     status, _, err = _run(capsys, "export", str(note))
     assert status == 1
     assert "fm.md:3:1: error: notegen.questions is 'sometimes'" in err
+
+
+@pytest.mark.parametrize("settings, message", [
+    ("plugins: [123]", "plugins: 123 should be a name, or a name followed by a mapping"),
+    ("plugins: [{search: 5}]", "plugins: {'search': 5} should be a name"),
+    ("markdown_extensions: [{toc: x}]", "markdown_extensions: {'toc': 'x'} should be a name"),
+    ("extra_css: [1]", "extra_css should be a list of file paths"),
+    ("theme: {name: material, language: 5}", "theme.language should be a language code"),
+    ("theme: {name: readthedocs}", "notegen's pages need theme.name: material"),
+    ("site_name: [unclosed", "mkdocs.yml:2:1: error: cannot read: expected ',' or ']'"),
+])
+def test_badly_shaped_site_settings_are_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               settings: str, message: str) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    shutil.copy(FIXTURES / "parse" / "numbered-bullets.md", notes / "cards.md")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(f"site_name: Cards\n{settings}\n" if "site_name" not in settings
+                      else settings + "\n", encoding="utf-8")
+    status, _, err = _run(capsys, "build", "--notes", str(notes), "--out", str(tmp_path / "o"),
+                          "--config", str(config))
+    assert status == 1
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_export_of_one_file_uses_its_folders_ledger(notes_copy: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    sub = notes_copy / "sub"
+    sub.mkdir()
+    (notes_copy / "deep-learning-interview-notes.md").rename(sub / "notes.md")
+    status, whole, _ = _run(capsys, "export", str(notes_copy))
+    status_one, one, err = _run(capsys, "export", str(sub / "notes.md"))
+    assert status == status_one == 0
+    assert [json.loads(r)["id"] for r in one.splitlines()] == [
+        json.loads(r)["id"] for r in whole.splitlines()]
+    assert "no identity ledger" not in err
+
+
+def test_retired_needs_a_notes_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = _run(capsys, "retired", "--notes", str(tmp_path / "nope"))
+    assert status == 1 and "nope: error: notes folder not found" in err

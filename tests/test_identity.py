@@ -218,3 +218,48 @@ def test_deleted_ledger_means_a_fresh_start(notes_copy: Path, tmp_path: Path) ->
     assert (notes_copy / LEDGER_NAME).is_file()
     # Ids come from the questions, so unchanged cards keep them even so.
     assert [c.id for c in report.deck.cards] == ids_before
+
+
+def _rebuild_ledger(notes: Path) -> dict[str, str]:
+    """Identify the notes' cards and save the ledger, as a build does; title → match."""
+    loaded = load([notes], None)
+    loaded.ledger.updated(loaded.identified, loaded.notes_root, {}, 1_700_000_000).save()
+    return {c.title: loaded.identified.matches[c.id].value for c in loaded.deck.cards}
+
+
+def test_a_retired_twin_does_not_unsettle_the_survivor(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    note = notes / "n.md"
+    note.write_text("# C\n\n## 1. 总结\n\n- 甲乙丙丁戊己庚辛\n\n## 2. 总结\n\n- 子丑寅卯辰巳午未\n",
+                    encoding="utf-8")
+    _rebuild_ledger(notes)
+    first_ids = [c.id for c in load([notes], None).deck.cards]
+    note.write_text("# C\n\n## 1. 总结\n\n- 甲乙丙丁戊己庚辛\n", encoding="utf-8")
+    assert _rebuild_ledger(notes) == {"总结": "exact"}
+    note.write_text("# C\n\n## 1. 总结\n\n- 全新的答案，毫无相同之处\n", encoding="utf-8")
+    assert _rebuild_ledger(notes) == {"总结": "exact"}
+    assert [c.id for c in load([notes], None).deck.cards] == first_ids[:1]
+
+
+def test_a_deleted_card_that_returns_gets_its_id_back(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    note = notes / "n.md"
+    text = "# C\n\n## 1. 甲\n\n- 一\n\n## 2. 乙\n\n- 二\n"
+    note.write_text(text, encoding="utf-8")
+    _rebuild_ledger(notes)
+    before = {c.title: c.id for c in load([notes], None).deck.cards}
+    note.write_text("# C\n\n## 1. 甲\n\n- 一\n", encoding="utf-8")
+    _rebuild_ledger(notes)
+    note.write_text(text, encoding="utf-8")
+    assert _rebuild_ledger(notes) == {"甲": "exact", "乙": "exact"}
+    assert {c.title: c.id for c in load([notes], None).deck.cards} == before
+
+
+def test_ledger_with_bom_and_windows_line_endings_reads(notes_copy: Path) -> None:
+    ledger = notes_copy / LEDGER_NAME
+    ids = [c.id for c in load([notes_copy], None).deck.cards]
+    text = ledger.read_text(encoding="utf-8")
+    ledger.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    assert [c.id for c in load([notes_copy], None).deck.cards] == ids

@@ -18,7 +18,8 @@ CASES = sorted((FIXTURES / "parse").glob("*.md"))
 def test_fixture(note: Path) -> None:
     expected = json.loads(note.with_suffix(".json").read_text(encoding="utf-8"))
     deck, problems = parse_paths([note], "Fixture")
-    assert not problems
+    assert [f"{p.line}: {p.severity.value}: {p.message}" for p in problems] == expected.get(
+        "problems", [])
     assert [{"title": ch.title, "meta": ch.meta} for ch in deck.chapters] == expected["chapters"]
     assert [
         {"chapter": c.chapter, "number": c.number, "title": c.title, "tags": list(c.tags),

@@ -3,13 +3,12 @@ extracts from them."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from notegen.ir import Deck
 from notegen.segment import parse_paths
 
-from .conftest import REPO_NOTES, SEED, line_owners
+from .conftest import MATH_SPAN, REPO_NOTES, SEED, line_owners
 
 
 def _item(card: Any) -> tuple[int, str, str | None, str, list[str]]:
@@ -63,12 +62,11 @@ def test_chapter_date_stamps_are_kept(seed_deck: Deck) -> None:
         "2022年4月23日 22:05", "2022年5月8日 10:07"]
 
 
-MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$")
 
 
 def test_every_math_span_survives_byte_for_byte(seed_deck: Deck) -> None:
     text = SEED.read_text(encoding="utf-8")
-    spans = [m.group(0) for m in MATH.finditer(text)]
+    spans = [m.group(0) for m in MATH_SPAN.finditer(text)]
     assert len(spans) == 189
     held = "\n".join(c.question + "\n" + c.answer for c in seed_deck.cards)
     for span in set(spans):

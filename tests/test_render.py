@@ -61,7 +61,7 @@ def test_titles_are_plain_text_with_math(renderer: Renderer) -> None:
     assert renderer.title("VGG16采用3*3卷积核的优势?") == "VGG16采用3*3卷积核的优势?"
     assert renderer.title("Why is $a<b$ *here*?") == (
         'Why is <span class="arithmatex">\\(a&lt;b\\)</span> *here*?')
-    assert renderer.title_markdown("3*3 [x] $a_1$") == "3\\*3 \\[x\\] $a_1$"
+    assert renderer.title_markdown("3*3 (x) $a_1$") == "3&#42;3 &#40;x&#41; $a_1$"
 
 
 def test_answer_headings_sit_below_the_card_heading(renderer: Renderer) -> None:

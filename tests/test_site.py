@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_pla
 from notegen.build import BuildReport, build
 from notegen.config import SiteConfig
 from notegen.emit.site import card_pages
+from notegen.serve import QuietHandler
 
 from .conftest import REPO_NOTES, ROOT
 
@@ -29,11 +30,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, BuildReport]]:
     """The repo's notes built with site_url pointing at the local server, so that Material's
@@ -41,7 +37,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Buil
     work = tmp_path_factory.mktemp("site")
     notes = work / "notes"
     shutil.copytree(REPO_NOTES, notes)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Quiet)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), QuietHandler)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config["site_url"] = base
@@ -49,7 +45,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Buil
                                      encoding="utf-8")
     report = build(notes, work / "out", SiteConfig.load(work / "mkdocs.yml"))
     server.RequestHandlerClass = functools.partial(
-        _Quiet, directory=str(report.site))
+        QuietHandler, directory=str(report.site))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield base, report
     server.shutdown()

@@ -1,8 +1,9 @@
 """The build, top to bottom: read → parse → identify → emit (anki, site) → publish.
 
 Output is written to a staging folder and moved into place only when every emitter has
-succeeded, so a failed build never leaves half-written output behind. The ledger is saved
-last, after the output it describes.
+succeeded (and moved back if that fails), so a failed build never leaves half-written output
+behind. The ledger is written first beside its place and moved there last, after the output
+it describes.
 """
 
 from __future__ import annotations
@@ -49,23 +50,28 @@ class Loaded:
         return self.identified.deck
 
 
-def load(paths: Sequence[Path], deck_name: str | None) -> Loaded:
+def load(paths: Sequence[Path], deck_name: str | None, *, building: bool = False) -> Loaded:
     """Parse notes and give every card its id. Raises on errors in the notes."""
     deck, problems = parse_paths(paths, deck_name)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
         raise NotegenError(*errors)
-    root = notes_root(paths)
+    root = paths[0] if building else notes_root(paths)
     ledger = Ledger.load(root / LEDGER_NAME)
-    if not ledger.existed:
+    if building and not ledger.existed:
         problems.append(missing_ledger_warning(ledger.path))
     return Loaded(ledger.identify(deck, root), ledger, root, tuple(problems))
 
 
 def notes_root(paths: Sequence[Path]) -> Path:
-    """The folder the ledger lives in: the notes folder, or the first note's folder."""
+    """The folder whose ledger gives the cards their ids: the nearest folder holding one,
+    from the first path up; else the first path's folder."""
     first = paths[0] if paths else Path("notes")
-    return first if first.is_dir() else first.parent
+    start = first if first.is_dir() else first.parent
+    for folder in (start, *start.resolve().parents):
+        if (folder / LEDGER_NAME).is_file():
+            return folder
+    return start
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +90,10 @@ def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None
           ) -> BuildReport:
     if not notes.is_dir():
         raise NotegenError(error(display_path(notes), "notes folder not found"))
-    loaded = load([notes], deck_name or site_config.name)
+    if out.resolve().is_relative_to(notes.resolve()):
+        raise NotegenError(error(display_path(out), "the output folder must be outside the "
+                                 f"notes folder ({display_path(notes)})"))
+    loaded = load([notes], deck_name or site_config.name, building=True)
     deck = loaded.deck
     if not deck.cards:
         raise NotegenError(*loaded.problems, error(display_path(notes), "no questions found in "
@@ -95,17 +104,23 @@ def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None
     pages = card_pages(deck)
     out.mkdir(parents=True, exist_ok=True)
     staging = out / f".staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
+    _remove(staging)
     staging.mkdir()
+    pending: Path | None = None
     try:
         anki = write_apkg(deck, renderer, staging / apkg_name,
-                          lambda cid, fp: loaded.ledger.changed(cid, fp, now),
+                          lambda cid, fp: loaded.ledger.last_changed(cid, fp, now),
                           site_config.url, lambda card: pages[card.id])
         site_problems = build_site(deck, renderer, staging, apkg_name, site_config)
-        _publish(staging, out)
+        ledger = loaded.ledger.updated(loaded.identified, loaded.notes_root, anki.fingerprints,
+                                       now)
+        pending = ledger.write_pending()
+        _publish(staging, out, (apkg_name, "site"))
+        os.replace(pending, ledger.path)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    loaded.ledger.updated(loaded.identified, loaded.notes_root, anki.fingerprints, now).save()
+        _remove(staging)
+        if pending is not None:
+            pending.unlink(missing_ok=True)
     return BuildReport(
         deck=deck,
         apkg=out / apkg_name,
@@ -118,23 +133,41 @@ def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None
     )
 
 
+def _publish(staging: Path, out: Path, names: Sequence[str]) -> None:
+    """Move the finished outputs into place, all of them or, on failure, none."""
+    moved: list[tuple[Path, Path | None]] = []
+    try:
+        for name in names:
+            target = out / name
+            backup = None
+            if target.exists() or target.is_symlink():
+                backup = out / f".old-{os.getpid()}-{name}"
+                _remove(backup)
+                target.rename(backup)
+            moved.append((target, backup))
+            (staging / name).rename(target)
+    except OSError:
+        for target, backup in reversed(moved):
+            if backup is not None:
+                _remove(target)
+                backup.rename(target)
+        raise
+    for _, backup in moved:
+        if backup is not None:
+            _remove(backup)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
 def file_name(deck_name: str) -> str:
     """The deck name made safe as a file name."""
     name = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", deck_name).strip(" .")
     return "-".join(name.split()) or "notes"
-
-
-def _publish(staging: Path, out: Path) -> None:
-    """Move each finished output into place, replacing the previous one."""
-    for item in sorted(staging.iterdir()):
-        target = out / item.name
-        if target.is_dir():
-            old = out / f".old-{os.getpid()}-{item.name}"
-            target.rename(old)
-            item.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(item, target)
 
 
 def _columns(text: str) -> int:

@@ -15,9 +15,11 @@ import click
 from . import __version__
 from .build import build, load, summary
 from .config import SiteConfig, default_config_file
-from .diagnostics import NotegenError
-from .emit.anki import FIELDS
+from .diagnostics import NotegenError, error
+from .emit.anki import ID_FIELD, MODEL_NAME
 from .emit.export import write_jsonl
+from .ledger import LEDGER_NAME, Ledger
+from .read import display_path
 
 NOTES = Path("notes")
 OUT = Path("build")
@@ -74,8 +76,8 @@ def export_command(paths: tuple[Path, ...], output: TextIO, deck: str | None) ->
 @_notes_option
 def retired_command(notes: Path) -> None:
     """Print an Anki search that selects the notes of cards gone from the notes."""
-    from .ledger import LEDGER_NAME, Ledger
-
+    if not notes.is_dir():
+        raise NotegenError(error(display_path(notes), "notes folder not found"))
     ledger = Ledger.load(notes / LEDGER_NAME)
     retired = [e for e in ledger.entries if e.retired]
     if not retired:
@@ -88,8 +90,8 @@ def retired_command(notes: Path) -> None:
 
 def retired_search(ids: list[str]) -> str:
     """An Anki search for notegen notes with these ids (ids hold no search wildcards)."""
-    terms = " OR ".join(f"{FIELDS[-1]}:{card_id}" for card_id in ids)
-    return f'"note:notegen" ({terms})'
+    terms = " OR ".join(f"{ID_FIELD}:{card_id}" for card_id in ids)
+    return f'"note:{MODEL_NAME}" ({terms})'
 
 
 @cli.command("serve")

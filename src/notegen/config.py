@@ -1,5 +1,6 @@
 """What notegen reads from the user's ``mkdocs.yml``: the site (and deck) name, the site's
-address and its language. The file stays the user's: notegen never writes it."""
+address, and the rest for the site's build. The file stays the user's: notegen never
+writes it."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ class SiteConfig:
     """The user's mkdocs.yml; None when there is none (defaults apply)."""
     name: str | None = None
     url: str | None = None
-    language: str = "en"
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -33,21 +33,17 @@ class SiteConfig:
             with file.open("rb") as stream:
                 raw = yaml_load(stream) or {}
         except Exception as exc:  # the YAML loader raises several kinds
-            mark = getattr(exc, "problem_mark", None)
+            cause = exc.__context__ or exc  # MkDocs wraps YAML's own error
+            mark = getattr(cause, "problem_mark", None)
             line = mark.line + 1 if mark is not None else None
-            reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            raise NotegenError(error(display_path(file), f"cannot read: {reason}", line)) from None
+            col = mark.column + 1 if mark is not None else None
+            reason = getattr(cause, "problem", None) or str(exc).splitlines()[0]
+            raise NotegenError(error(display_path(file), f"cannot read: {reason}", line, col)
+                               ) from None
         if not isinstance(raw, Mapping):
             raise NotegenError(error(display_path(file), "must be a mapping of settings"))
-        theme = raw.get("theme")
-        language = theme.get("language") if isinstance(theme, Mapping) else None
-        return cls(
-            file=file,
-            name=_text(raw.get("site_name")),
-            url=_text(raw.get("site_url")),
-            language=_text(language) or "en",
-            raw=raw,
-        )
+        return cls(file=file, name=_text(raw.get("site_name")), url=_text(raw.get("site_url")),
+                   raw=raw)
 
 
 def _text(value: object) -> str | None:

@@ -27,7 +27,7 @@ import os
 import re
 import time
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -36,6 +36,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic, NotegenError, error, warning
 from .ir import Card, Deck
+from .read import display_path
 
 LEDGER_NAME = "notegen-ledger.tsv"
 _HEADER = (
@@ -44,7 +45,7 @@ _HEADER = (
     "# id\tstate\tchanged\tfingerprint\tanswer\tfile\tchapter\ttitle\n"
 )
 _COLUMNS = 8
-_ID_RE = re.compile(r"^c[a-z2-7]{11}(?:[a-z2-7]*)$")
+_ID_RE = re.compile(r"^c[a-z2-7]{11,}$")
 _CONFLICT_RE = re.compile(r"^(<{7}|={7}|>{7}|\|{7})( |$)")
 
 # Thresholds for the fuzzy stages, checked against the seed notes by the tests: no two
@@ -54,6 +55,7 @@ _SIMILAR_ANSWER = 0.5
 _SIMILAR_TITLE = 0.6  # Dice coefficient of title character bigrams
 _BINS = 32
 _EMPTY = 1 << 27
+_CROWDED = 32  # entries sharing one sketch band
 
 
 def natural_id(key: tuple[str, str], occurrence: int = 0) -> str:
@@ -115,13 +117,13 @@ class Ledger:
             return cls(path)
         shown = _shown(path)
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise NotegenError(error(shown, f"cannot read the ledger: {exc}")) from None
         entries: list[Entry] = []
         problems: list[Diagnostic] = []
         seen: set[str] = set()
-        for no, line in enumerate(text.split("\n"), 1):
+        for no, line in enumerate(text.splitlines(), 1):
             if not line.strip() or line.startswith("#"):
                 continue
             entry, problem = _parse_entry(line)
@@ -141,13 +143,17 @@ class Ledger:
         cards = deck.cards
         facts = [_Facts.of(card, notes_root) for card in cards]
         assigned: dict[int, tuple[Entry, Match]] = {}
-        pool = list(self.entries)
-        for stage, match in _STAGES:
-            used = {entry.id for entry, _ in assigned.values()}
-            free = [e for e in pool if e.id not in used]
-            todo = [i for i in range(len(cards)) if i not in assigned]
-            for i, entry in stage(todo, facts, free).items():
-                assigned[i] = (entry, match)
+        # Cards still in the notes first: a retired entry must never make a live card's
+        # match ambiguous. Retired entries then take back cards that returned.
+        live = [e for e in self.entries if not e.retired]
+        retired = [e for e in self.entries if e.retired]
+        for pool in (live, retired):
+            for stage, match in _STAGES:
+                used = {entry.id for entry, _ in assigned.values()}
+                free = [e for e in pool if e.id not in used]
+                todo = [i for i in range(len(cards)) if i not in assigned]
+                for i, entry in stage(todo, facts, free).items():
+                    assigned[i] = (entry, match)
         taken = {entry.id for entry in self.entries}
         ids: dict[int, str] = {}
         matches: dict[str, Match] = {}
@@ -161,11 +167,11 @@ class Ledger:
             taken.add(ids[i])
             matches[ids[i]] = match
         used = {ids[i] for i in assigned}
-        retired = tuple(e for e in self.entries if e.id not in used)
-        newly = tuple(e for e in retired if not e.retired)
-        return Identified(_renumbered(deck, ids), matches, retired, newly)
+        gone = tuple(e for e in self.entries if e.id not in used)
+        newly = tuple(e for e in gone if not e.retired)
+        return Identified(_renumbered(deck, ids), matches, gone, newly)
 
-    def changed(self, card_id: str, fingerprint: str, now: int) -> int:
+    def last_changed(self, card_id: str, fingerprint: str, now: int) -> int:
         """When the note with this id last changed, given its fingerprint now."""
         entry = self._by_id().get(card_id)
         return entry.changed if entry is not None and entry.fingerprint == fingerprint else now
@@ -178,7 +184,7 @@ class Ledger:
         for card in identified.deck.cards:
             old = previous.get(card.id)
             fingerprint = fingerprints.get(card.id, old.fingerprint if old else "")
-            changed = self.changed(card.id, fingerprint, now) if fingerprint else (
+            changed = self.last_changed(card.id, fingerprint, now) if fingerprint else (
                 old.changed if old else now)
             facts = _Facts.of(card, notes_root)
             live.append(Entry(card.id, changed, fingerprint, facts.sketch, facts.file,
@@ -189,11 +195,15 @@ class Ledger:
 
     def save(self) -> None:
         """Write atomically: a crash never leaves half a ledger."""
+        os.replace(self.write_pending(), self.path)
+
+    def write_pending(self) -> Path:
+        """Write the ledger beside its place, to be moved there once the build is out."""
         lines = [_HEADER.rstrip("\n")]
         lines.extend(_format_entry(e) for e in self.entries)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        os.replace(tmp, self.path)
+        pending = self.path.with_name(self.path.name + ".new")
+        pending.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return pending
 
     def _by_id(self) -> dict[str, Entry]:
         if len(self._index) != len(self.entries):
@@ -235,8 +245,11 @@ class _Facts:
 Stage = Callable[[Sequence[int], Sequence[_Facts], Sequence[Entry]], dict[int, Entry]]
 
 
-def _by_key(key_card: Callable[[_Facts], object], key_entry: Callable[[Entry], object]) -> Stage:
-    """Pair cards and entries with equal keys, in order, when the key is on no other side."""
+def _by_key(key_card: Callable[[_Facts], object], key_entry: Callable[[Entry], object],
+            unique: bool = False) -> Stage:
+    """Pair cards and entries with equal keys. A key held by one card and one entry pairs
+    them; cards sharing a key (two questions 总结) pair with the entries whose answers they
+    resemble, and any left over pair in order when the counts agree."""
 
     def stage(todo: Sequence[int], facts: Sequence[_Facts], free: Sequence[Entry]
               ) -> dict[int, Entry]:
@@ -248,11 +261,17 @@ def _by_key(key_card: Callable[[_Facts], object], key_entry: Callable[[Entry], o
             entries[key_entry(entry)].append(entry)
         paired: dict[int, Entry] = {}
         for key, group in cards.items():
-            if key is None:
-                continue
-            candidates = entries.get(key, [])
-            if len(group) == len(candidates):
-                paired.update(zip(group, candidates, strict=True))
+            candidates = entries.get(key, []) if key is not None else []
+            if len(group) == len(candidates) == 1:
+                paired[group[0]] = candidates[0]
+            elif candidates and not unique:
+                by_answer = _unique_pairs(group, facts, candidates, lambda f, e: resemblance(
+                    f.sketch, e.answer) >= _SIMILAR_ANSWER)
+                paired.update(by_answer)
+                rest = [i for i in group if i not in by_answer]
+                left = [e for e in candidates if e not in by_answer.values()]
+                if len(rest) == len(left):
+                    paired.update(zip(rest, left, strict=True))
         return paired
 
     return stage
@@ -275,21 +294,26 @@ def taken_for_rewording(title_a: str, answer_a: str, title_b: str, answer_b: str
     return same_answer(a, b) or similar(title_a, a, title_b, b)
 
 
-def _same_answer(todo: Sequence[int], facts: Sequence[_Facts], free: Sequence[Entry]
-                 ) -> dict[int, Entry]:
-    return _unique_pairs(todo, facts, free, lambda f, e: same_answer(f.sketch, e.answer))
+def _stage_same_answer(todo: Sequence[int], facts: Sequence[_Facts], free: Sequence[Entry]
+                       ) -> dict[int, Entry]:
+    # Answers this alike share 11 of 16 bands on average; 6 keeps nearly all of them.
+    return _unique_pairs(todo, facts, free, lambda f, e: same_answer(f.sketch, e.answer), 6)
 
 
-def _similar(todo: Sequence[int], facts: Sequence[_Facts], free: Sequence[Entry]
-             ) -> dict[int, Entry]:
+def _stage_similar(todo: Sequence[int], facts: Sequence[_Facts], free: Sequence[Entry]
+                   ) -> dict[int, Entry]:
     return _unique_pairs(todo, facts, free,
                          lambda f, e: similar(f.title, f.sketch, e.title, e.answer))
 
 
 def _unique_pairs(todo: Sequence[int], facts: Sequence[_Facts], free: Sequence[Entry],
-                  fits: Callable[[_Facts, Entry], bool]) -> dict[int, Entry]:
-    """Pairs that fit each other and nothing else. Candidates are found through shared
-    sketch bands, so the work grows with the number of near pairs, not cards × entries."""
+                  fits: Callable[[_Facts, Entry], bool], min_bands: int = 1
+                  ) -> dict[int, Entry]:
+    """Pairs that fit each other and nothing else.
+
+    Only entries sharing ``min_bands`` sketch bands with a card are tried, and a band
+    shared by more than ``_CROWDED`` entries is passed over (it says nothing, like a stop
+    word), so the work stays linear in the number of cards however alike the notes are."""
     index: dict[tuple[int, str], list[Entry]] = defaultdict(list)
     for entry in free:
         if entry.answer:
@@ -301,7 +325,12 @@ def _unique_pairs(todo: Sequence[int], facts: Sequence[_Facts], free: Sequence[E
     for i in todo:
         if not facts[i].sketch:
             continue
-        near = {e.id for band in _bands(facts[i].sketch) for e in index.get(band, ())}
+        shared: Counter[str] = Counter()
+        for band in _bands(facts[i].sketch):
+            bucket = index.get(band, ())
+            if len(bucket) <= _CROWDED:
+                shared.update(e.id for e in bucket)
+        near = [eid for eid, n in shared.items() if n >= min_bands]
         options[i] = {eid for eid in near if fits(facts[i], by_id[eid])}
         for eid in options[i]:
             chosen[eid].append(i)
@@ -310,16 +339,19 @@ def _unique_pairs(todo: Sequence[int], facts: Sequence[_Facts], free: Sequence[E
 
 
 def _bands(sketch_text: str) -> Iterable[tuple[int, str]]:
-    """The filled bins: two sketches that resemble each other at all share one."""
-    bins = (sketch_text[i : i + 2] for i in range(0, 2 * _BINS, 2))
-    return ((i, v) for i, v in enumerate(bins) if v != "--")
+    """Sixteen bands of two bins. Sketches of texts half alike share a band with odds of
+    99 %; unrelated ones, one band in 4,096, so few pairs are ever compared."""
+    return ((i, sketch_text[4 * i : 4 * i + 4]) for i in range(_BINS // 2))
 
 
 _STAGES: tuple[tuple[Stage, Match], ...] = (
     (_by_key(lambda f: (f.chapter, f.title), lambda e: (e.chapter, _norm(e.title))), Match.EXACT),
     (_by_key(lambda f: f.title, lambda e: _norm(e.title)), Match.MOVED),
-    (_same_answer, Match.REWORDED),
-    (_similar, Match.SIMILAR),
+    # The same answer exactly (its whole sketch), then nearly.
+    (_by_key(lambda f: f.sketch or None, lambda e: e.answer or None, unique=True),
+     Match.REWORDED),
+    (_stage_same_answer, Match.REWORDED),
+    (_stage_similar, Match.SIMILAR),
 )
 
 
@@ -336,7 +368,8 @@ def sketch(text: str) -> str:
         b, value = h >> 27, h & 0x7FFFFFF
         if value < bins[b]:
             bins[b] = value
-    return "".join("--" if v == _EMPTY else f"{v >> 19:02x}" for v in bins)
+    # The low bits of each minimum: its high bits are mostly zero in a long text.
+    return "".join("--" if v == _EMPTY else f"{v & 0xFF:02x}" for v in bins)
 
 
 def resemblance(a: str, b: str) -> float:
@@ -426,6 +459,4 @@ def _relative(path: str, root: Path) -> str:
 
 
 def _shown(path: Path) -> str:
-    from .read import display_path
-
     return display_path(path)

@@ -13,28 +13,27 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-MATH_TOKENS = frozenset({"math_inline", "math_inline_double", "math_block"})
-DISPLAY_MATH_TOKENS = frozenset({"math_inline_double", "math_block"})
 
-
-def new_parser(*, blocks_only: bool = False) -> MarkdownIt:
-    """CommonMark with raw HTML, GFM tables and strikethrough, and math.
-
-    ``blocks_only`` skips inline parsing: enough to learn which lines are code or math.
-    """
+def new_parser() -> MarkdownIt:
+    """CommonMark with raw HTML, GFM tables and strikethrough, and math."""
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-    md.use(
-        dollarmath_plugin,
-        allow_labels=False,
-        allow_space=False,
-        allow_digits=False,
-        double_inline=True,
-    )
+    _use_math(md)
     md.inline.ruler.before("escape", "math_paren", paren_math)
     md.block.ruler.before("fence", "math_bracket", _bracket_math, {"alt": ["paragraph"]})
-    if blocks_only:
-        md.disable("inline")
     return md
+
+
+def math_parser() -> MarkdownIt:
+    """Text and math only, for plain-text titles: ``*`` and ``\\`` stay literal."""
+    md = MarkdownIt("zero")
+    _use_math(md)
+    md.inline.ruler.before("text", "math_paren", paren_math)
+    return md
+
+
+def _use_math(md: MarkdownIt) -> None:
+    md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False,
+           double_inline=True)
 
 
 def paren_math(state: StateInline, silent: bool) -> bool:

@@ -25,7 +25,8 @@ Styles:
 ``marked``
     Only marked lines are questions.
 ``auto``
-    ``numbered`` when the file has numbered headings or items, else ``headings``.
+    ``numbered`` when the file has numbered headings, or numbered items that are plainly
+    questions (see ``infer_style``); else ``headings``.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from .diagnostics import Diagnostic, error
+from .diagnostics import Diagnostic, error, warning
 from .read import SourceFile
 from .scan import Kind, Line, Marker
 
@@ -59,7 +60,7 @@ class Roles:
 
 def declared_style(source: SourceFile) -> tuple[Style, list[Diagnostic]]:
     """The style stated in the front matter, AUTO when none is."""
-    options = source.front_matter.get("notegen", {})
+    options = source.front_matter.get("notegen") or {}
     if not isinstance(options, Mapping):
         return Style.AUTO, [error(source.path, "front matter 'notegen' must be a mapping", 2, 1)]
     value: Any = options.get("questions", Style.AUTO.value)
@@ -79,55 +80,93 @@ def _front_matter_line(source: SourceFile, key: str) -> int:
     return 1
 
 
-def assign_roles(lines: Sequence[Line], style: Style) -> Roles:
+def assign_roles(lines: Sequence[Line], style: Style, path: str
+                 ) -> tuple[Roles, list[Diagnostic]]:
     if style is Style.AUTO:
-        style = Style.NUMBERED if any(_numbered_candidate(line) for line in lines) else (
-            Style.HEADINGS)
+        style = infer_style(lines)
     chapters = frozenset(
         line.no for line in lines
         if line.kind is Kind.HEADING and line.level == 1 and line.marker is None
     )
+    problems: list[Diagnostic] = []
     if style is Style.NUMBERED:
-        found = _numbered_questions(lines)
+        found, problems = _numbered_questions(lines, path)
     elif style is Style.HEADINGS:
         found = _heading_questions(lines)
     else:
         found = set()
     found |= {line.no for line in lines if line.marker is Marker.QUESTION}
     found -= {line.no for line in lines if line.marker is Marker.ANSWER}
-    return Roles(style, chapters, frozenset(found))
+    return Roles(style, chapters, frozenset(found)), problems
+
+
+def infer_style(lines: Sequence[Line]) -> Style:
+    """Numbered headings make a file ``numbered``. Without them, numbered items are the
+    questions when no heading competes, or when most of them carry an answer indented
+    beneath (answer points rarely have answers of their own); else headings are."""
+    if any(_numbered_candidate(line) and line.kind is Kind.HEADING for line in lines):
+        return Style.NUMBERED
+    items = [i for i, line in enumerate(lines) if _numbered_candidate(line)]
+    if not items:
+        return Style.HEADINGS
+    if not any(line.kind is Kind.HEADING and line.level > 1 for line in lines):
+        return Style.NUMBERED
+    answered = sum(1 for i in items if _has_indented_answer(lines, i))
+    return Style.NUMBERED if answered * 2 > len(items) else Style.HEADINGS
+
+
+def _has_indented_answer(lines: Sequence[Line], index: int) -> bool:
+    following = (line for line in lines[index + 1 :] if line.kind is not Kind.BLANK)
+    nxt = next(following, None)
+    return nxt is not None and nxt.kind is not Kind.HEADING and nxt.indent >= 2
 
 
 def _numbered_candidate(line: Line) -> bool:
-    if line.number is None:
+    """A numbered heading below the chapter level, or a numbered item at the left margin,
+    with some text after its number."""
+    if line.number is None or not line.body.strip():
         return False
     return (line.kind is Kind.HEADING and line.level > 1) or line.top_level
 
 
-def _numbered_questions(lines: Sequence[Line]) -> set[int]:
+def _numbered_questions(lines: Sequence[Line], path: str) -> tuple[set[int], list[Diagnostic]]:
     questions: set[int] = set()
+    problems: list[Diagnostic] = []
     last: tuple[int, ...] | None = None  # number of the chapter's latest question
-    inner: tuple[int, ...] | None = None  # number of the latest item of a list inside an answer
-    for line in lines:
+    under_heading = False  # that question is a heading
+    inner: Line | None = None  # latest item of a numbered list inside an answer
+    inner_loose = False  # that list has blank lines between its items
+    for index, line in enumerate(lines):
         if line.kind is Kind.HEADING and line.level == 1:
-            last = inner = None
+            last, inner = None, None
             continue
         if not _numbered_candidate(line) or line.number is None:
             continue
-        number = tuple(int(part) for part in line.number.split("."))
-        if line.kind is Kind.HEADING:
+        number = _as_tuple(line.number)
+        blank_before = index > 0 and lines[index - 1].kind is Kind.BLANK
+        advances = last is None or number > last
+        continues = inner is not None and number == _successor(_as_tuple(inner.number or "0"))
+        # Both readings fit when it advances the questions and continues the list. Under a
+        # heading question the list wins; after an item question, a blank line before it, in
+        # a list without any, sets it apart from the list.
+        ambiguous = advances and continues and not under_heading
+        if line.kind is Kind.HEADING or (advances and not continues) or (
+                ambiguous and blank_before and not inner_loose):
             questions.add(line.no)
-            last, inner = number, None
-        elif inner is not None and number == _successor(inner):
-            inner = number
-        elif last is None or number > last:
-            questions.add(line.no)
-            last, inner = number, None
+            last, inner, under_heading = number, None, line.kind is Kind.HEADING
         else:
-            inner = number
-    return questions
+            if ambiguous and line.marker is None and inner is not None:
+                problems.append(warning(
+                    path, f"'{line.text.strip()}' could be question {line.number} or the next "
+                    f"item of the list at line {inner.no}; read as part of the answer. Mark it "
+                    "<!-- notegen: question --> if it is a question", line.no, 1))
+            inner_loose = continues and (inner_loose or blank_before)
+            inner = line
+    return questions, problems
 
 
+def _as_tuple(number: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in number.split("."))
 def _successor(number: tuple[int, ...]) -> tuple[int, ...]:
     return (*number[:-1], number[-1] + 1)
 

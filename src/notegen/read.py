@@ -7,6 +7,7 @@ Unicode NFC, so that the same note typed on two systems parses the same way.
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -58,7 +59,7 @@ def find_notes(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
     problems: list[Diagnostic] = []
     for path in paths:
         if path.is_dir():
-            found.extend(_walk(path))
+            found.extend(_walk(path, problems))
         elif path.is_file():
             found.append(path)
         else:
@@ -66,9 +67,16 @@ def find_notes(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
     return found, problems
 
 
-def _walk(folder: Path) -> list[Path]:
+def _walk(folder: Path, problems: list[Diagnostic]) -> list[Path]:
+    """Note files under a folder; an unreadable folder is an error, not a silent gap (its
+    cards would retire)."""
     notes: list[Path] = []
-    for root, dirs, files in os.walk(folder):
+
+    def unreadable(exc: OSError) -> None:
+        problems.append(error(display_path(Path(exc.filename or folder)),
+                              f"cannot read folder: {exc.strerror}"))
+
+    for root, dirs, files in os.walk(folder, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
         notes.extend(
             Path(root, name)
@@ -112,16 +120,16 @@ def _position(data: bytes, offset: int) -> tuple[int, int]:
 def _front_matter(
     path: str, lines: tuple[str, ...]
 ) -> tuple[Mapping[str, Any], int, list[Diagnostic]]:
-    """YAML between a first line ``---`` and the next ``---`` or ``...``."""
+    """YAML keys between a first line ``---`` and the next ``---`` or ``...``. Anything else
+    there (a note that opens with a horizontal rule) is read as text."""
     if not lines or lines[0].rstrip() != "---":
         return {}, 0, []
-    for end in range(1, len(lines)):
-        if lines[end].rstrip() in ("---", "..."):
-            break
-    else:
-        return {}, 0, [warning(path, "front matter is not closed with '---'; read as text", 1, 1)]
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), 0)
+    block = lines[1:end]
+    if not end or not any(_YAML_KEY_RE.match(line) for line in block):
+        return {}, 0, []
     try:
-        data = yaml.safe_load("\n".join(lines[1:end])) or {}
+        data = yaml.safe_load("\n".join(block))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -129,5 +137,8 @@ def _front_matter(
         reason = getattr(exc, "problem", None) or "invalid YAML"
         return {}, end + 1, [error(path, f"front matter: {reason}", line, col)]
     if not isinstance(data, dict):
-        return {}, end + 1, [error(path, "front matter must be a mapping of keys to values", 2, 1)]
+        return {}, 0, []
     return data, end + 1, []
+
+
+_YAML_KEY_RE = re.compile(r"^[A-Za-z_][\w-]*:(\s|$)")

@@ -27,7 +27,6 @@ from urllib.parse import unquote, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
-from mdit_py_plugins.dollarmath import dollarmath_plugin
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
@@ -36,7 +35,7 @@ from pygments.util import ClassNotFound
 
 from .diagnostics import Diagnostic, warning
 from .ir import Card, Chapter
-from .markdown import new_parser, paren_math
+from .markdown import math_parser, new_parser
 from .scan import GLYPH_RE, LEADING_GLYPHS_RE, Kind, classify, opaque_blocks
 
 _IMG_TAG_SRC_RE = re.compile(r"(<img\b[^>]*?\bsrc\s*=\s*)([\"'])(.*?)\2", re.IGNORECASE)
@@ -84,7 +83,7 @@ class Renderer:
         self._md.add_render_rule("html_inline", _raw_html)
         self._md.add_render_rule("html_block", _raw_html)
         self._md.core.ruler.push("child_maps", _child_maps)
-        self._titles = _title_parser()
+        self._titles = math_parser()
         self._cache: dict[tuple[str, ...], tuple[RenderedCard, tuple[Diagnostic, ...]]] = {}
 
     def card(self, card: Card) -> tuple[RenderedCard, tuple[Diagnostic, ...]]:
@@ -111,11 +110,11 @@ class Renderer:
         )
 
     def title_markdown(self, title: str) -> str:
-        """A plain-text title as Markdown that Python-Markdown (with pymdownx.escapeall) reads
-        back as the same text: ASCII punctuation escaped, math left for arithmatex."""
+        """A plain-text title as Markdown that Python-Markdown reads back as the same text,
+        its math left for arithmatex."""
         return "".join(
             f"{token.markup}{token.content}{_closing(token.markup)}" if token.type in _MATH_RENDER
-            else re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", token.content)
+            else markdown_text(token.content)
             for token in self._title_tokens(title)
         )
 
@@ -129,13 +128,13 @@ class Renderer:
         return str(self._md.render(_repair(text, self._md), {"notegen": env})).strip()
 
 
-def _title_parser() -> MarkdownIt:
-    """Text and math only: titles are plain text, so ``*`` and ``\\`` stay literal."""
-    md = MarkdownIt("zero")
-    md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False,
-           double_inline=True)
-    md.inline.ruler.before("text", "math_paren", paren_math)
-    return md
+def markdown_text(text: str) -> str:
+    """Plain text as Markdown: every ASCII punctuation mark as a character reference, so
+    that nothing in it (``*``, ``[``, ``\\(``, ``$``, ``<``) means Markdown, HTML or math."""
+    return _PUNCTUATION_RE.sub(lambda m: f"&#{ord(m.group())};", text)
+
+
+_PUNCTUATION_RE = re.compile(r"[!-/:-@\[-`{-~]")
 
 
 def _closing(markup: str) -> str:
@@ -151,9 +150,9 @@ def _repair(text: str, md: MarkdownIt) -> str:
     out: list[str] = []
     i = 0
     while i < len(lines):
-        if i not in opaque and "\t" in lines[i] and lines[i].strip():
+        if _table_row(lines, i, opaque):
             j = i
-            while j < len(lines) and j not in opaque and "\t" in lines[j] and lines[j].strip():
+            while _table_row(lines, j, opaque):
                 j += 1
             if j - i >= 2:
                 out.extend(["", _table(lines[i:j], md), ""])
@@ -162,6 +161,13 @@ def _repair(text: str, md: MarkdownIt) -> str:
         out.append(lines[i] if i in opaque else _unglyph(lines[i], glyph_levels))
         i += 1
     return "\n".join(out)
+
+
+def _table_row(lines: Sequence[str], i: int, opaque: set[int]) -> bool:
+    """A line of tab-separated cells: a tab between two pieces of text, in no list item."""
+    if i >= len(lines) or i in opaque or "\t" not in lines[i].strip():
+        return False
+    return classify(0, lines[i]).kind not in (Kind.BULLET, Kind.ORDERED)
 
 
 def _dedent(lines: list[str]) -> list[str]:
@@ -213,9 +219,10 @@ def _math_inline_html(tex: str) -> str:
     return f'<span class="arithmatex">\\({html.escape(tex, quote=False)}\\)</span>'
 
 
-def _math_display_html(tex: str) -> str:
-    tex = html.escape(tex, quote=False)
-    return f'<span class="arithmatex arithmatex-display">\\[{tex}\\]</span>'
+def _math_display_html(tex: str, tag: str = "span") -> str:
+    """Display math; a ``span`` inside a paragraph, a ``div`` as a block of its own."""
+    kind = "arithmatex" if tag == "div" else "arithmatex arithmatex-display"
+    return f'<{tag} class="{kind}">\\[{html.escape(tex, quote=False)}\\]</{tag}>'
 
 
 _MATH_RENDER = {
@@ -238,8 +245,7 @@ def _math_display_inline(self: Rule, tokens: Sequence[Token], idx: int, options:
 
 def _math_block(self: Rule, tokens: Sequence[Token], idx: int, options: OptionsDict,
                 env: EnvType) -> str:
-    tex = html.escape(tokens[idx].content, quote=False)
-    return f'<div class="arithmatex">\\[{tex}\\]</div>\n'
+    return _math_display_html(tokens[idx].content, "div") + "\n"
 
 
 def _fence(self: Rule, tokens: Sequence[Token], idx: int, options: OptionsDict,

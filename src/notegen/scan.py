@@ -33,7 +33,7 @@ _BULLET_RE = re.compile(r"^( *)([-*+])(?:[ \t]+(.*)|)$")
 # "12. ", "3.1.1 ", "12、" at the start of a heading or bullet, after any glyphs.
 _NUMBER_RE = re.compile(
     rf"^(?:{GLYPH}[ \t\u3000]*)*(\d{{1,3}}(?:\.\d{{1,3}})*)"
-    r"(?:[.、)．][ \t\u3000]*|[ \t\u3000]+)(?=\S)"
+    r"(?:(?:\.(?!\d)|[、)．）])[ \t\u3000]*|[ \t\u3000]+)(?=\S)"
 )
 _MARKER_RE = re.compile(r"<!--\s*notegen:\s*(question|answer)\s*-->", re.IGNORECASE)
 
@@ -168,7 +168,9 @@ def opaque_blocks(lines: Sequence[str]) -> Iterator[Block]:
             i = j + 1
             continue
         opener = text.strip()[:2]
-        if opener in _MATH_CLOSE and not _one_line_math(text.strip(), opener):
+        # Math opens on a line that starts with $$ and holds no other $$ (a line like
+        # "$$E=mc^2$$ where…" is inline math in a paragraph).
+        if opener in _MATH_CLOSE and _MATH_CLOSE[opener] not in text.strip()[2:]:
             j = i + 1
             while j < len(lines) and lines[j].strip() and not lines[j].rstrip().endswith(
                     _MATH_CLOSE[opener]):
@@ -178,10 +180,6 @@ def opaque_blocks(lines: Sequence[str]) -> Iterator[Block]:
                 i = j + 1
                 continue
         i += 1
-
-
-def _one_line_math(text: str, opener: str) -> bool:
-    return len(text) > 2 * len(opener) and text.endswith(_MATH_CLOSE[opener])
 
 
 def _closes(line: str, fence: str) -> bool:

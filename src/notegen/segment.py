@@ -24,13 +24,19 @@ from .read import SourceFile, find_notes, humanize, read_note
 from .scan import LEADING_GLYPHS_RE, Kind, Line, scan, strip_marker, strip_number
 
 # A trailing source reference: "(深度学习-P35)", "（深度学习-P15）", "(Bishop p. 12)", "(P7)".
+# An ASCII parenthesis must follow a space, so that "O(P1)" stays part of the title.
 _SOURCE_REF_RE = re.compile(
-    r"[ \t\u3000]*[(（][ \t]*((?:[^()（）\s][^()（）]*?[-–\s])?[Pp]\.?[ \t]?\d+(?:[-–]\d+)?)"
-    r"[ \t]*[)）][ \t\u3000]*$"
+    r"(?:[ \t\u3000]+\(|[ \t\u3000]*（)[ \t]*"
+    r"((?:[^()（）\s][^()（）]*?[-–\s])?[Pp]\.?[ \t]?\d+(?:[-–]\d+)?)[ \t]*[)）][ \t\u3000]*$"
 )
+# Inline HTML a reader does not see in a title: comments (markers) and formatting tags.
+# Anything else that looks like a tag (List<String>) is text.
+_HIDDEN_HTML_RE = re.compile(
+    r"^(?:<!--.*-->|</?(?:a|abbr|b|big|br|code|del|em|font|i|ins|kbd|mark|q|s|small|span|"
+    r"strong|sub|sup|u)(?:\s[^>]*)?/?>)$", re.IGNORECASE | re.DOTALL)
 
 
-def parse_paths(paths: Iterable[Path], deck_name: str | None = None
+def parse_paths(paths: Sequence[Path], deck_name: str | None = None
                 ) -> tuple[Deck, list[Diagnostic]]:
     """Read and parse note files and folders into one deck."""
     files, problems = find_notes(paths)
@@ -41,16 +47,17 @@ def parse_paths(paths: Iterable[Path], deck_name: str | None = None
         if source is not None:
             sources.append(source)
     if deck_name is None:
-        deck_name = default_deck_name(list(paths), sources)
+        deck_name = default_deck_name(paths, sources)
     deck, found = parse_sources(sources, deck_name)
     return deck, problems + found
 
 
 def default_deck_name(paths: Sequence[Path], sources: Sequence[SourceFile]) -> str:
-    """The notes' title: the one note's title, else the notes folder's name."""
-    if len(sources) == 1:
+    """The notes' title: a single note file's title, else the notes folder's name (so
+    that adding a second note does not rename the deck)."""
+    if len(paths) == 1 and paths[0].is_file() and sources:
         return sources[0].title
-    folder = paths[0] if len(paths) == 1 and paths[0].is_dir() else Path.cwd()
+    folder = paths[0] if paths and paths[0].is_dir() else Path.cwd()
     return humanize(folder.resolve().name) or "Notes"
 
 
@@ -68,7 +75,8 @@ def parse_source(source: SourceFile, deck_name: str) -> tuple[list[Chapter], lis
     lines, problems = scan(source)
     style, found = declared_style(source)
     problems.extend(found)
-    roles = assign_roles(lines, style)
+    roles, found = assign_roles(lines, style, source.path)
+    problems.extend(found)
     if not roles.questions:
         problems.append(warning(
             source.path,
@@ -152,7 +160,7 @@ def clean_title(line: Line) -> tuple[str, tuple[str, ...]]:
     body = strip_marker(line.body)
     if line.kind is not Kind.ORDERED:
         body = strip_number(body)
-    text = plain_text(LEADING_GLYPHS_RE.sub("", body.strip())).strip()
+    text = plain_text(LEADING_GLYPHS_RE.sub("", body.strip())).strip() or line.text.strip()
     tags: list[str] = []
     while (m := _SOURCE_REF_RE.search(text)) and m.start() > 0:
         tags.insert(0, m.group(1).strip())
@@ -177,6 +185,8 @@ def _plain(tokens: Sequence[Token]) -> Iterable[str]:
             yield f"\\({token.content}\\)"
         elif token.type in ("math_inline", "math_inline_double"):
             yield f"{token.markup}{token.content}{token.markup}"
+        elif token.type == "html_inline" and not _HIDDEN_HTML_RE.match(token.content):
+            yield token.content
         elif token.children:
             yield from _plain(token.children)
 

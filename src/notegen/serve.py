@@ -23,16 +23,18 @@ def serve(notes: Path, out: Path, config: Path | None, deck: str | None, port: i
     def rebuild() -> None:
         try:
             report = build(notes, out, SiteConfig.load(config), deck)
-        except NotegenError as exc:
-            for diagnostic in exc.diagnostics:
-                click.echo(str(diagnostic), err=True)
+        except (NotegenError, OSError) as exc:
+            problems = exc.diagnostics if isinstance(exc, NotegenError) else [
+                f"{exc.filename or 'notegen'}: error: {exc.strerror or exc}"]
+            for problem in problems:
+                click.echo(str(problem), err=True)
             click.echo("build failed; still serving the last good site", err=True)
         else:
             click.echo(summary(report))
 
     rebuild()
     site = out / "site"
-    handler = functools.partial(_QuietHandler, directory=str(site))
+    handler = functools.partial(QuietHandler, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     click.echo(f"serving {site} on http://127.0.0.1:{server.server_address[1]}/ "
@@ -67,6 +69,8 @@ def _snapshot(notes: Path, config: Path | None) -> dict[Path, tuple[int, int]]:
     return state
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+class QuietHandler(SimpleHTTPRequestHandler):
+    """Serves files without logging every request."""
+
     def log_message(self, format: str, *args: object) -> None:
         pass

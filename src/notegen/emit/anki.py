@@ -29,6 +29,7 @@ MODEL_NAME = "notegen"
 # The note type's fields: designed once. Changing this list makes Anki see existing notes
 # as conflicting on import, so it never changes.
 FIELDS = ("Question", "Answer", "Chapter", "Source", "Link", "Id")
+ID_FIELD = "Id"  # the card's id again: Anki cannot search GUIDs, but it can search fields
 # When the templates or CSS last changed (seconds since the epoch), and their hash. Anki
 # updates an imported note type only when its mod grows: whoever edits FRONT, BACK or
 # assets/card.css sets MODEL_MOD to the time of the edit and records the new hash (a test
@@ -64,8 +65,6 @@ class AnkiResult:
     fingerprints: Mapping[str, str]
     """Card id → fingerprint of the note written for it."""
     notes: int
-    skipped: tuple[Card, ...]
-    """Cards left out because their answer is empty."""
     problems: tuple[Diagnostic, ...]
 
 
@@ -112,13 +111,11 @@ def write_apkg(deck: Deck, renderer: Renderer, path: Path,
     decks: dict[str, genanki.Deck] = {}
     media: dict[str, Media] = {}
     fingerprints: dict[str, str] = {}
-    skipped: list[Card] = []
     problems: list[Diagnostic] = []
     for card in deck.cards:
         rendered, found = renderer.card(card)
         problems.extend(found)
         if not card.answer.strip():
-            skipped.append(card)
             problems.append(warning(card.source.path, f"'{card.title}' has no answer; left out "
                                     "of the deck (it is still on the site)", card.source.start))
             continue
@@ -135,7 +132,7 @@ def write_apkg(deck: Deck, renderer: Renderer, path: Path,
         decks[subdeck].add_note(note)
         media.update((m.name, m) for m in rendered.media)
     _write(list(decks.values()), media, path, fingerprints, changed)
-    return AnkiResult(fingerprints, len(fingerprints), tuple(skipped), tuple(problems))
+    return AnkiResult(fingerprints, len(fingerprints), tuple(problems))
 
 
 def _source(card: Card) -> str:

@@ -11,6 +11,7 @@ nothing is fetched from another host.
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import shutil
@@ -28,7 +29,7 @@ from ..config import SiteConfig
 from ..diagnostics import Diagnostic, NotegenError, error
 from ..ir import Chapter, Deck
 from ..read import display_path
-from ..render import Media, Renderer
+from ..render import Media, Renderer, markdown_text
 
 _MATHJAX_PARTS = ("tex-mml-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2",
                   "ui", "a11y")
@@ -129,7 +130,7 @@ def _chapter_page(chapter: Chapter, renderer: Renderer, labels: Mapping[str, str
         problems.extend(found)
         parts.append(f"## {renderer.title_markdown(card.title)} {{#{card.id} .ng-card}}\n")
         if card.tags:
-            tags = "".join(f'<span class="ng-tag">{_html(t)}</span>' for t in card.tags)
+            tags = "".join(f'<span class="ng-tag">{html.escape(t)}</span>' for t in card.tags)
             parts.append(f'<p class="ng-tags">{tags}</p>\n')
         answer = rendered.answer or f'<p class="ng-empty">{labels["no_answer"]}</p>'
         parts.append(f'<details class="ng-answer">\n'
@@ -142,13 +143,14 @@ def _chapter_page(chapter: Chapter, renderer: Renderer, labels: Mapping[str, str
 def _home_page(deck: Deck, pages: Sequence[_Page], apkg_name: str,
                labels: Mapping[str, str]) -> str:
     rows = "\n".join(
-        f"| [{_md_text(p.chapter.title)}]({quote(p.slug)}/index.md) | {len(p.chapter.cards)} |"
+        f"| [{markdown_text(p.chapter.title)}]({quote(p.slug)}/index.md) | "
+        f"{len(p.chapter.cards)} |"
         for p in pages)
     total = labels["total"].format(cards=len(deck.cards), chapters=len(deck.chapters))
     return (
-        f"# {_md_text(deck.name)}\n\n{total}\n\n"
+        f"# {markdown_text(deck.name)}\n\n{total}\n\n"
         f"[{labels['download']}]({quote(apkg_name)})"
-        f'{{ .md-button .md-button--primary download="{_html(apkg_name)}" }}\n\n'
+        f'{{ .md-button .md-button--primary download="{html.escape(apkg_name)}" }}\n\n'
         f"| {labels['chapter']} | {labels['cards']} |\n|---|---:|\n{rows}\n"
     )
 
@@ -163,15 +165,6 @@ def search_terms(deck: Deck) -> list[str]:
     texts = [card.title for card in deck.cards] + [card.answer for card in deck.cards]
     found = terms.discover(texts, lambda word: jieba.dt.FREQ.get(word, 0) > 0)
     return list(dict.fromkeys([*found, *terms.bold_phrases(texts)]))
-
-
-def _md_text(text: str) -> str:
-    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace(
-        '"', "&quot;")
 
 
 def _write(path: Path, text: str) -> None:
@@ -209,7 +202,6 @@ _REQUIRED_EXTENSIONS: dict[str, dict[str, Any]] = {
     "toc": {"permalink": True},
     "tables": {},
     "pymdownx.arithmatex": {"generic": True},
-    "pymdownx.escapeall": {"hardbreak": False, "nbsp": False},
 }
 
 
@@ -217,10 +209,13 @@ def _mkdocs_config(deck: Deck, site_config: SiteConfig, docs: Path, site: Path,
                    pages: Sequence[_Page], dictionary: Path, language: str,
                    labels: Mapping[str, str]) -> dict[str, Any]:
     raw = dict(site_config.raw)
+    where = _where(site_config)
     theme = raw.get("theme")
     theme = dict(theme) if isinstance(theme, Mapping) else {"name": theme or "material"}
     if theme.get("name") != "material":
-        raise NotegenError(error(_where(site_config), "notegen's pages need theme.name: material"))
+        raise NotegenError(error(where, "notegen's pages need theme.name: material"))
+    if not isinstance(theme.get("language", ""), str):
+        raise NotegenError(error(where, "theme.language should be a language code such as zh"))
     theme["font"] = False  # else Material asks Google Fonts
     theme.setdefault("language", language)
     theme.setdefault("features", ["navigation.instant", "navigation.tracking", "navigation.top",
@@ -239,11 +234,11 @@ def _mkdocs_config(deck: Deck, site_config: SiteConfig, docs: Path, site: Path,
         theme=theme,
         nav=[{labels["home"]: "index.md"}] + [{p.chapter.title: f"{p.slug}/index.md"}
                                                for p in pages],
-        markdown_extensions=_extensions(raw.get("markdown_extensions") or []),
-        plugins=_plugins(raw.get("plugins") or ["search"], dictionary, language),
-        extra_css=[*(raw.get("extra_css") or []), f"{_ASSETS}/notegen.css"],
+        markdown_extensions=_extensions(raw.get("markdown_extensions") or [], where),
+        plugins=_plugins(raw.get("plugins") or ["search"], dictionary, language, where),
+        extra_css=[*_paths(raw.get("extra_css"), "extra_css", where), f"{_ASSETS}/notegen.css"],
         extra_javascript=[
-            *(raw.get("extra_javascript") or []),
+            *_paths(raw.get("extra_javascript"), "extra_javascript", where),
             f"{_ASSETS}/mathjax-config.js",
             "assets/mathjax/tex-mml-chtml.js",
             f"{_ASSETS}/notegen.js",
@@ -253,30 +248,46 @@ def _mkdocs_config(deck: Deck, site_config: SiteConfig, docs: Path, site: Path,
     return raw
 
 
-def _extensions(user: Sequence[Any]) -> list[Any]:
-    merged: dict[str, dict[str, Any]] = {}
-    for item in user:
+def _named(value: Any, key: str, where: str) -> list[tuple[str, dict[str, Any]]]:
+    """A setting listing names, each optionally with options: ``- name`` or
+    ``- name: {option: value}``."""
+    items: list[tuple[str, dict[str, Any]]] = []
+    for item in value if isinstance(value, list) else [value]:
         if isinstance(item, str):
-            merged[item] = {}
-        elif isinstance(item, Mapping):
-            for name, options in item.items():
-                merged[name] = dict(options or {})
+            items.append((item, {}))
+        elif (isinstance(item, Mapping) and len(item) == 1
+              and isinstance(options := next(iter(item.values())), Mapping | None)):
+            items.append((str(next(iter(item))), dict(options or {})))
+        else:
+            raise NotegenError(error(where, f"{key}: {item!r} should be a name, or a name "
+                                     "followed by a mapping of options"))
+    return items
+
+
+def _paths(value: Any, key: str, where: str) -> list[Any]:
+    items = value if isinstance(value, list) else [value] if value else []
+    if not all(isinstance(item, str | Mapping) for item in items):
+        raise NotegenError(error(where, f"{key} should be a list of file paths"))
+    return list(items)
+
+
+def _extensions(user: Any, where: str) -> list[Any]:
+    merged = dict(_named(user, "markdown_extensions", where))
     for name, options in _REQUIRED_EXTENSIONS.items():
         merged[name] = {**merged.get(name, {}), **options}
     return [{name: options} if options else name for name, options in merged.items()]
 
 
-def _plugins(user: Sequence[Any], dictionary: Path, language: str) -> list[Any]:
+def _plugins(user: Any, dictionary: Path, language: str, where: str) -> list[Any]:
     plugins: list[Any] = []
     search: dict[str, Any] = {}
-    for item in user:
-        name = item if isinstance(item, str) else next(iter(item), "")
+    for name, options in _named(user, "plugins", where):
         if name in ("search", "material/search"):
-            search = {} if isinstance(item, str) else dict(item[name] or {})
+            search = options
         elif name in ("privacy", "material/privacy", "offline", "material/offline"):
             continue  # they fetch from CDNs; notegen's site makes no outside request
         else:
-            plugins.append(item)
+            plugins.append({name: options} if options else name)
     if language.startswith("zh"):
         # Material's Chinese defaults, and its search segments Chinese only with `lang: zh`
         # set here (the theme's language alone leaves it at English).
@@ -331,6 +342,8 @@ def _run_mkdocs(raw: dict[str, Any], site_config: SiteConfig) -> None:
             mkdocs_build(config)
         except (MkDocsException, SystemExit) as exc:
             collected.messages.append(str(exc) or type(exc).__name__)
+        except Exception as exc:  # a theme or plugin failing on the user's settings
+            collected.messages.append(f"{type(exc).__name__}: {exc}")
         finally:
             config.plugins.on_shutdown()
     if collected.messages:
