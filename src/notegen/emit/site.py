@@ -31,8 +31,8 @@ from ..ir import Chapter, Deck
 from ..read import display_path
 from ..render import Media, Renderer, markdown_text
 
-_MATHJAX_PARTS = ("tex-mml-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2",
-                  "ui", "a11y")
+# What MathJax 3 loads to typeset TeX with its menu off: about 2 MB.
+_MATHJAX_PARTS = ("tex-mml-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2")
 _ASSETS = "assets/notegen"
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 
