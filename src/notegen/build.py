@@ -60,7 +60,13 @@ def load(paths: Sequence[Path], deck_name: str | None, *, building: bool = False
     ledger = Ledger.load(root / LEDGER_NAME)
     if building and not ledger.existed:
         problems.append(missing_ledger_warning(ledger.path))
-    return Loaded(ledger.identify(deck, root), ledger, root, tuple(problems))
+    return Loaded(ledger.identify(deck), ledger, root, tuple(problems))
+
+
+def require_folder(notes: Path) -> Path:
+    if not notes.is_dir():
+        raise NotegenError(error(display_path(notes), "notes folder not found"))
+    return notes
 
 
 def notes_root(paths: Sequence[Path]) -> Path:
@@ -88,8 +94,7 @@ class BuildReport:
 
 def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None = None
           ) -> BuildReport:
-    if not notes.is_dir():
-        raise NotegenError(error(display_path(notes), "notes folder not found"))
+    require_folder(notes)
     if out.resolve().is_relative_to(notes.resolve()):
         raise NotegenError(error(display_path(out), "the output folder must be outside the "
                                  f"notes folder ({display_path(notes)})"))
@@ -125,7 +130,7 @@ def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None
         deck=deck,
         apkg=out / apkg_name,
         site=out / "site",
-        notes_in_deck=anki.notes,
+        notes_in_deck=len(anki.fingerprints),
         matches=loaded.identified.matches,
         newly_retired=loaded.identified.newly_retired,
         retired=loaded.identified.retired,
@@ -198,7 +203,8 @@ def summary(report: BuildReport, verbose: bool = False) -> str:
         shown_warnings = warnings if verbose else warnings[:12]
         lines.extend(f"  {w}" for w in shown_warnings)
         if len(shown_warnings) < len(warnings):
-            lines.append(f"  … {len(warnings) - 12} more (`notegen build --verbose` lists all)")
+            lines.append(f"  … {len(warnings) - len(shown_warnings)} more "
+                         "(`notegen build --verbose` lists all)")
     lines.append(f"deck: {display_path(report.apkg)} ({report.notes_in_deck} notes)")
     lines.append(f"site: {display_path(report.site)}/index.html")
     return "\n".join(lines)

@@ -13,13 +13,13 @@ from typing import TextIO
 import click
 
 from . import __version__
-from .build import build, load, summary
+from .build import build, load, require_folder, summary
 from .config import SiteConfig, default_config_file
-from .diagnostics import NotegenError, error
+from .diagnostics import NotegenError, from_os_error
 from .emit.anki import ID_FIELD, MODEL_NAME
 from .emit.export import write_jsonl
 from .ledger import LEDGER_NAME, Ledger
-from .read import display_path
+from .serve import serve
 
 NOTES = Path("notes")
 OUT = Path("build")
@@ -76,9 +76,7 @@ def export_command(paths: tuple[Path, ...], output: TextIO, deck: str | None) ->
 @_notes_option
 def retired_command(notes: Path) -> None:
     """Print an Anki search that selects the notes of cards gone from the notes."""
-    if not notes.is_dir():
-        raise NotegenError(error(display_path(notes), "notes folder not found"))
-    ledger = Ledger.load(notes / LEDGER_NAME)
+    ledger = Ledger.load(require_folder(notes) / LEDGER_NAME)
     retired = [e for e in ledger.entries if e.retired]
     if not retired:
         click.echo("no retired cards", err=True)
@@ -103,8 +101,6 @@ def retired_search(ids: list[str]) -> str:
 def serve_command(notes: Path, out: Path, config: Path | None, deck: str | None,
                   port: int) -> None:
     """Build, serve the site on localhost and rebuild when a note changes."""
-    from .serve import serve
-
     serve(notes, out, config or default_config_file(), deck, port)
 
 
@@ -122,9 +118,8 @@ def run(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
-    except OSError as exc:  # disk full, permission denied: the user's to fix, not a bug
-        where = exc.filename or "notegen"
-        click.echo(f"{where}: error: {exc.strerror or exc}", err=True)
+    except OSError as exc:
+        click.echo(str(from_os_error(exc)), err=True)
         return 1
     return 0
 

@@ -36,6 +36,11 @@ def warning(path: str, message: str, line: int | None = None, col: int | None = 
     return Diagnostic(path, line, col, Severity.WARNING, message)
 
 
+def from_os_error(exc: OSError) -> Diagnostic:
+    """A disk full or a permission denied: the user's to fix, not a bug."""
+    return error(exc.filename or "notegen", str(exc.strerror or exc))
+
+
 class NotegenError(Exception):
     """A failure the user can fix; carries the diagnostics that explain it."""
 

@@ -29,7 +29,7 @@ import time
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
@@ -85,7 +85,8 @@ class Entry:
     answer: str
     """Similarity sketch of the answer (see ``sketch``)."""
     file: str
-    """Note file, relative to the notes folder."""
+    """Note file, relative to the notes folder: for whoever reads the ledger (matching goes by
+    chapter, title and answer, so a card moved to another file keeps its id)."""
     chapter: str
     title: str
     retired: bool = False
@@ -101,21 +102,26 @@ class Identified:
     retired: tuple[Entry, ...]
     """Entries whose cards are gone from the notes (now or earlier)."""
     newly_retired: tuple[Entry, ...]
+    sketches: Mapping[str, str]
+    """Card id → sketch of its answer, as matching computed it."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Ledger:
     path: Path
-    entries: list[Entry] = field(default_factory=list)
+    entries: tuple[Entry, ...] = ()
     existed: bool = False
-    _index: dict[str, Entry] = field(default_factory=dict, repr=False, compare=False)
+
+    @functools.cached_property
+    def by_id(self) -> dict[str, Entry]:
+        return {e.id: e for e in self.entries}
 
     @classmethod
     def load(cls, path: Path) -> Ledger:
         """Read the ledger; a missing one is an empty ledger, a damaged one an error."""
         if not path.is_file():
             return cls(path)
-        shown = _shown(path)
+        shown = display_path(path)
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
@@ -136,12 +142,12 @@ class Ledger:
                 entries.append(entry)
         if problems:
             raise NotegenError(*problems)
-        return cls(path, entries, existed=True)
+        return cls(path, tuple(entries), existed=True)
 
-    def identify(self, deck: Deck, notes_root: Path) -> Identified:
+    def identify(self, deck: Deck) -> Identified:
         """Give each card of the deck its id from the ledger, or a new one."""
         cards = deck.cards
-        facts = [_Facts.of(card, notes_root) for card in cards]
+        facts = [_Facts.of(card) for card in cards]
         assigned: dict[int, tuple[Entry, Match]] = {}
         # Cards still in the notes first: a retired entry must never make a live card's
         # match ambiguous. Retired entries then take back cards that returned.
@@ -169,29 +175,28 @@ class Ledger:
         used = {ids[i] for i in assigned}
         gone = tuple(e for e in self.entries if e.id not in used)
         newly = tuple(e for e in gone if not e.retired)
-        return Identified(_renumbered(deck, ids), matches, gone, newly)
+        sketches = {ids[i]: f.sketch for i, f in enumerate(facts)}
+        return Identified(_renumbered(deck, ids), matches, gone, newly, sketches)
 
     def last_changed(self, card_id: str, fingerprint: str, now: int) -> int:
         """When the note with this id last changed, given its fingerprint now."""
-        entry = self._by_id().get(card_id)
+        entry = self.by_id.get(card_id)
         return entry.changed if entry is not None and entry.fingerprint == fingerprint else now
 
     def updated(self, identified: Identified, notes_root: Path,
                 fingerprints: Mapping[str, str], now: int) -> Ledger:
-        """The ledger to save after a build: live cards in note order, then retired ones."""
-        previous = self._by_id()
+        """The ledger to save after a build: live cards in note order, then retired ones. A
+        card with no note written (an empty answer) keeps what the ledger knew of it."""
         live = []
         for card in identified.deck.cards:
-            old = previous.get(card.id)
+            old = self.by_id.get(card.id)
             fingerprint = fingerprints.get(card.id, old.fingerprint if old else "")
-            changed = self.last_changed(card.id, fingerprint, now) if fingerprint else (
-                old.changed if old else now)
-            facts = _Facts.of(card, notes_root)
-            live.append(Entry(card.id, changed, fingerprint, facts.sketch, facts.file,
-                              card.chapter, card.title))
+            live.append(Entry(card.id, self.last_changed(card.id, fingerprint, now),
+                              fingerprint, identified.sketches[card.id],
+                              _relative(card.source.path, notes_root), card.chapter, card.title))
         retired = sorted(
             (replace(e, retired=True) for e in identified.retired), key=lambda e: e.id)
-        return Ledger(self.path, live + retired, existed=True)
+        return Ledger(self.path, (*live, *retired), existed=True)
 
     def save(self) -> None:
         """Write atomically: a crash never leaves half a ledger."""
@@ -205,15 +210,10 @@ class Ledger:
         pending.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return pending
 
-    def _by_id(self) -> dict[str, Entry]:
-        if len(self._index) != len(self.entries):
-            self._index = {e.id: e for e in self.entries}
-        return self._index
-
 
 def missing_ledger_warning(path: Path) -> Diagnostic:
     return warning(
-        _shown(path),
+        display_path(path),
         "no identity ledger yet: starting a new one. If an earlier deck from these notes is in "
         "Anki, cards whose question changed since then will import as new notes",
     )
@@ -233,13 +233,11 @@ class _Facts:
 
     title: str
     chapter: str
-    file: str
     sketch: str
 
     @classmethod
-    def of(cls, card: Card, notes_root: Path) -> _Facts:
-        return cls(_norm(card.title), card.chapter, _relative(card.source.path, notes_root),
-                   sketch(card.answer))
+    def of(cls, card: Card) -> _Facts:
+        return cls(_norm(card.title), card.chapter, sketch(card.answer))
 
 
 Stage = Callable[[Sequence[int], Sequence[_Facts], Sequence[Entry]], dict[int, Entry]]
@@ -457,6 +455,3 @@ def _relative(path: str, root: Path) -> str:
     except ValueError:
         return Path(path).name
 
-
-def _shown(path: Path) -> str:
-    return display_path(path)

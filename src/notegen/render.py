@@ -184,8 +184,8 @@ def _unglyph(line: str, levels: dict[str, int]) -> str:
     """``- ◆ x`` → ``- x``; a paragraph ``□ x`` → a list item, nested by the glyph's rank."""
     shape = classify(0, line)
     if shape.kind in (Kind.BULLET, Kind.ORDERED, Kind.HEADING) and GLYPH_RE.match(shape.body):
-        head = line[: len(line) - len(shape.body)] if shape.body else line
-        return head + LEADING_GLYPHS_RE.sub("", shape.body)
+        start = line.index(shape.body)  # a heading's closing hashes stay after it
+        return line[:start] + LEADING_GLYPHS_RE.sub("", shape.body) + line[start + len(shape.body):]
     if shape.kind is Kind.TEXT and (glyph := GLYPH_RE.match(line.lstrip(" "))):
         rest = LEADING_GLYPHS_RE.sub("", line.lstrip(" "))
         if rest:

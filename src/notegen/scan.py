@@ -2,9 +2,9 @@
 
 Lines inside code fences and display math are opaque, so a ``# comment`` or ``1.`` inside a
 fence never becomes a chapter or a question. Every other line is classified by its visible
-shape (heading, ordered item, bullet, text), the way a reader
-skims a page, not by CommonMark's nesting rules: exported notes often put answer bullets at
-indent 0, where CommonMark would make them siblings of the question list.
+shape (heading, ordered item, bullet, text), the way a reader skims a page, not by
+CommonMark's nesting rules: exported notes often put answer bullets at indent 0, where
+CommonMark would make them siblings of the question list.
 """
 
 from __future__ import annotations

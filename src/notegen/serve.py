@@ -12,7 +12,7 @@ import click
 
 from .build import build, summary
 from .config import SiteConfig
-from .diagnostics import NotegenError
+from .diagnostics import NotegenError, from_os_error
 
 _POLL_SECONDS = 0.5
 # Notes and the images they show; not the ledger, which every build rewrites.
@@ -24,8 +24,7 @@ def serve(notes: Path, out: Path, config: Path | None, deck: str | None, port: i
         try:
             report = build(notes, out, SiteConfig.load(config), deck)
         except (NotegenError, OSError) as exc:
-            problems = exc.diagnostics if isinstance(exc, NotegenError) else [
-                f"{exc.filename or 'notegen'}: error: {exc.strerror or exc}"]
+            problems = exc.diagnostics if isinstance(exc, NotegenError) else [from_os_error(exc)]
             for problem in problems:
                 click.echo(str(problem), err=True)
             click.echo("build failed; still serving the last good site", err=True)

@@ -28,14 +28,13 @@ MODEL_ID = 1733900517
 MODEL_NAME = "notegen"
 # The note type's fields: designed once. Changing this list makes Anki see existing notes
 # as conflicting on import, so it never changes.
-FIELDS = ("Question", "Answer", "Chapter", "Source", "Link", "Id")
 ID_FIELD = "Id"  # the card's id again: Anki cannot search GUIDs, but it can search fields
-# When the templates or CSS last changed (seconds since the epoch), and their hash. Anki
-# updates an imported note type only when its mod grows: whoever edits FRONT, BACK or
-# assets/card.css sets MODEL_MOD to the time of the edit and records the new hash (a test
-# fails until both are done).
+FIELDS = ("Question", "Answer", "Chapter", "Source", "Link", ID_FIELD)
+# When the templates or CSS last changed (seconds since the epoch). Anki updates an imported
+# note type only when its mod grows: whoever edits FRONT, BACK or assets/card.css sets it to
+# the time of the edit (tests/test_anki.py keeps each released version's hash and fails
+# until the new one is recorded).
 MODEL_MOD = 1796134639
-MODEL_FINGERPRINT = "83b352d73966bb69"
 
 FRONT = """\
 <div class="ng-chapter">{{Chapter}}</div>
@@ -63,8 +62,7 @@ def model_fingerprint() -> str:
 @dataclass(frozen=True, slots=True)
 class AnkiResult:
     fingerprints: Mapping[str, str]
-    """Card id → fingerprint of the note written for it."""
-    notes: int
+    """Card id → fingerprint of the note written for it (one per note)."""
     problems: tuple[Diagnostic, ...]
 
 
@@ -111,6 +109,7 @@ def write_apkg(deck: Deck, renderer: Renderer, path: Path,
     decks: dict[str, genanki.Deck] = {}
     media: dict[str, Media] = {}
     fingerprints: dict[str, str] = {}
+    mods: list[int] = []
     problems: list[Diagnostic] = []
     for card in deck.cards:
         rendered, found = renderer.card(card)
@@ -125,14 +124,14 @@ def write_apkg(deck: Deck, renderer: Renderer, path: Path,
         subdeck = f"{deck.name}::{card.chapter}"
         fingerprint = _fingerprint(fields, tags, subdeck)
         fingerprints[card.id] = fingerprint
-        note = _Note(model=MODEL, fields=fields, guid=card.id, tags=tags,
-                     mod=changed(card.id, fingerprint))
+        mods.append(changed(card.id, fingerprint))
+        note = _Note(model=MODEL, fields=fields, guid=card.id, tags=tags, mod=mods[-1])
         if subdeck not in decks:
             decks[subdeck] = genanki.Deck(deck_id(subdeck), subdeck)
         decks[subdeck].add_note(note)
         media.update((m.name, m) for m in rendered.media)
-    _write(list(decks.values()), media, path, fingerprints, changed)
-    return AnkiResult(fingerprints, len(fingerprints), tuple(problems))
+    _write(list(decks.values()), media, path, min(mods, default=MODEL_MOD))
+    return AnkiResult(fingerprints, tuple(problems))
 
 
 def _source(card: Card) -> str:
@@ -145,8 +144,8 @@ def _fingerprint(fields: Sequence[str], tags: Sequence[str], subdeck: str) -> st
 
 
 def _write(decks: list[genanki.Deck], media: Mapping[str, Media], path: Path,
-           fingerprints: Mapping[str, str], changed: Callable[[str, str], int]) -> None:
-    """genanki numbers notes and cards from the timestamp it is given: use the oldest note's
+           oldest: int) -> None:
+    """genanki numbers notes and cards from the timestamp it is given: the oldest note's
     time, so the same notes give the same ids. Then fix the zip's own timestamps."""
     staged = path.parent / ".media"
     staged.mkdir(parents=True, exist_ok=True)
@@ -155,7 +154,6 @@ def _write(decks: list[genanki.Deck], media: Mapping[str, Media], path: Path,
         target = staged / name
         target.write_bytes(media[name].file.read_bytes())
         media_files.append(str(target))
-    oldest = min((changed(cid, fp) for cid, fp in fingerprints.items()), default=MODEL_MOD)
     buffer = io.BytesIO()
     genanki.Package(decks, media_files=media_files).write_to_file(buffer, timestamp=oldest)
     path.write_bytes(_normalized_zip(buffer.getvalue()))

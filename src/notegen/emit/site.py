@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import mathjax
+
 from .. import terms
 from ..config import SiteConfig
 from ..diagnostics import Diagnostic, NotegenError, error
@@ -190,8 +192,7 @@ def _copy_assets(docs: Path) -> None:
 
 
 def _mathjax_root() -> Path:
-    import mathjax  # django-static-mathjax: MathJax 3's es5 build, no Django needed
-
+    """django-static-mathjax ships MathJax 3's es5 build (it needs no Django)."""
     return Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
 
 
@@ -340,10 +341,9 @@ def _run_mkdocs(raw: dict[str, Any], site_config: SiteConfig) -> None:
         try:
             config.plugins.on_startup(command="build", dirty=False)
             mkdocs_build(config)
-        except (MkDocsException, SystemExit) as exc:
-            collected.messages.append(str(exc) or type(exc).__name__)
-        except Exception as exc:  # a theme or plugin failing on the user's settings
-            collected.messages.append(f"{type(exc).__name__}: {exc}")
+        except (Exception, SystemExit) as exc:  # MkDocs' Abort, a theme or plugin failing
+            collected.messages.append(str(exc) if isinstance(exc, MkDocsException | SystemExit)
+                                      else f"{type(exc).__name__}: {exc}")
         finally:
             config.plugins.on_shutdown()
     if collected.messages:
