@@ -40,12 +40,26 @@ def line_owners(deck: Deck, lines: list[str]) -> dict[int, str]:
             claim(chapter.meta_span.start, chapter.meta_span.end, chapter.title)
             assert chapter.meta == "\n".join(
                 lines[chapter.meta_span.start - 1 : chapter.meta_span.end])
+        for passage in chapter.passages:
+            claim(passage.span.start, passage.span.end, f"{chapter.title} (passage)")
+            assert passage.text == "\n".join(lines[passage.span.start - 1 : passage.span.end])
         for card in chapter.cards:
             claim(card.source.start, card.source.end, card.title)
-            assert card.question == lines[card.source.start - 1]
-            assert card.answer == "\n".join(lines[card.answer_start - 1 : card.source.end]) or (
-                card.answer == "" and card.source.start == card.source.end)
+            question = card.question.split("\n")
+            assert question == lines[card.source.start - 1 : card.source.start - 1 + len(question)]
+            assert_answer_from_source(card.answer, card.answer_start, card.source.end, lines)
     return owner
+
+
+def assert_answer_from_source(answer: str, start: int, end: int, lines: list[str]) -> None:
+    """An answer is its source lines: the first may have lost a label (``A: ``) or be one
+    cell of its line, the others are whole lines of the card."""
+    if not answer:
+        return
+    parts = answer.split("\n")
+    assert start + len(parts) - 1 <= end, (start, end, answer)
+    assert parts[0] in lines[start - 1], (start, parts[0])
+    assert parts[1:] == lines[start : start + len(parts) - 1], (start, answer)
 
 
 @pytest.fixture(scope="session")

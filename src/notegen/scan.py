@@ -28,13 +28,28 @@ GLYPH_RE = re.compile(GLYPH)
 LEADING_GLYPHS_RE = re.compile(rf"^(?:{GLYPH}[ \t\u3000]*)+")
 
 _HEADING_RE = re.compile(r"^( {0,3})(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_ORDERED_RE = re.compile(r"^( *)(\d{1,9})([.)]|、)(?:[ \t]+(.*)|)$")
-_BULLET_RE = re.compile(r"^( *)([-*+])(?:[ \t]+(.*)|)$")
-# "12. ", "3.1.1 ", "12、" at the start of a heading or bullet, after any glyphs.
+_ORDERED_RE = re.compile(r"^(\d{1,9})([.)]|、)(?:[ \t]+(.*)|)$")
+_BULLET_RE = re.compile(r"^([-*+])(?:[ \t]+(.*)|)$")
+_RULE_RE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+# Chinese numerals as section and question numbers: 一 … 十三 … 九十九.
+_HAN_DIGITS = "〇零一二两三四五六七八九"
+_HAN_NUMERAL = f"[{_HAN_DIGITS}十百]{{1,4}}"
+_HAN_VALUE = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+              "七": 7, "八": 8, "九": 9}
+# "12. ", "3.1.1 ", "12、", "2.4激活函数", "一 OSI", "二、大前端" at the start of a heading or
+# bullet, after any glyphs. A dotted number may touch the text that follows it; a plain one
+# needs a separator; a Chinese numeral needs one too ("一些" is a word, not a number).
 _NUMBER_RE = re.compile(
-    rf"^(?:{GLYPH}[ \t\u3000]*)*(\d{{1,3}}(?:\.\d{{1,3}})*)"
-    r"(?:(?:\.(?!\d)|[、)．）])[ \t\u3000]*|[ \t\u3000]+)(?=\S)"
+    rf"^(?:{GLYPH}[ \t\u3000]*)*"
+    rf"(?:(\d{{1,3}}(?:\.\d{{1,3}})*)(?:(?:\.(?!\d)|[、)．）])[ \t\u3000]*|[ \t\u3000]+)"
+    rf"|(\d{{1,3}}(?:\.\d{{1,3}})+)(?=[\u3400-\u9fff])"
+    rf"|({_HAN_NUMERAL})(?:[、.．][ \t\u3000]*|[ \t\u3000]+))(?=\S)"
 )
+# A number that counts rather than numbers: "3 种方法", "2024 年总结".
+_QUANTITY_RE = re.compile(r"^\d+[ \t\u3000]*(?:[种个次点类步条层项招件份位名倍年月日号])")
+# A paragraph that opens with a bold number: "**1.** …", "**1)** …", "**14. Title**", "__2.__ …".
+_BOLD_NUMBER_RE = re.compile(r"^(\*\*|__)[ \t]*(\d{1,3})[.)、][ \t]*(?:\1[ \t]*(?=\S)|(?=\S))")
 _MARKER_RE = re.compile(r"<!--\s*notegen:\s*(question|answer)\s*-->", re.IGNORECASE)
 
 
@@ -44,6 +59,10 @@ class Kind(Enum):
     ORDERED = "ordered"
     BULLET = "bullet"
     TEXT = "text"
+    RULE = "rule"
+    """A thematic break: ``---``, ``***``, ``___``."""
+    UNDERLINE = "underline"
+    """The ``===`` or ``---`` under a setext heading."""
     OPAQUE = "opaque"
     """Inside a code fence or a display math block."""
 
@@ -82,31 +101,76 @@ def scan(source: SourceFile) -> tuple[list[Line], list[Diagnostic]]:
         Line(no, text, Kind.OPAQUE) if no in opaque else classify(no, text)
         for no, text in enumerate(source.lines[source.body_start :], source.body_start + 1)
     ]
-    return lines, problems
+    return _setext_headings(lines), problems
 
 
 def classify(no: int, text: str) -> Line:
     if not text.strip():
         return Line(no, text, Kind.BLANK)
-    found = _MARKER_RE.search(text)
+    found = _MARKER_RE.search(text) if "<!--" in text else None
     marker = Marker(found.group(1).lower()) if found else None
-    if m := _HEADING_RE.match(text):
+    if text.lstrip(" ").startswith("#") and (m := _HEADING_RE.match(text)):
         body = m.group(3) or ""
         return Line(no, text, Kind.HEADING, len(m.group(1)), len(m.group(2)), body,
                     _number(body), marker)
-    if m := _ORDERED_RE.match(text):
-        return Line(no, text, Kind.ORDERED, len(m.group(1)), 0, m.group(4) or "",
-                    str(int(m.group(2))), marker)
-    if m := _BULLET_RE.match(text):
-        body = m.group(3) or ""
-        return Line(no, text, Kind.BULLET, len(m.group(1)), 0, body, _number(body), marker)
-    indent = len(text) - len(text.lstrip(" "))
-    return Line(no, text, Kind.TEXT, indent, 0, text.strip(), None, marker)
+    if _RULE_RE.match(text):
+        return Line(no, text, Kind.RULE, marker=marker)
+    rest = text.lstrip(" \t")
+    indent = len(text[: len(text) - len(rest)].expandtabs(4))
+    if m := _ORDERED_RE.match(rest):
+        return Line(no, text, Kind.ORDERED, indent, 0, m.group(3) or "",
+                    str(int(m.group(1))), marker)
+    if m := _BULLET_RE.match(rest):
+        body = m.group(2) or ""
+        return Line(no, text, Kind.BULLET, indent, 0, body, _number(body), marker)
+    body = rest.rstrip()
+    lead = _BOLD_NUMBER_RE.match(body)
+    return Line(no, text, Kind.TEXT, indent, 0, body, lead.group(2) if lead else None, marker)
+
+
+def _setext_headings(lines: list[Line]) -> list[Line]:
+    """A one-line paragraph underlined with ``===`` or ``---`` is a heading (a longer
+    paragraph over ``---`` is read as text and a rule, the way most notes mean it)."""
+    for i in range(1, len(lines)):
+        under = lines[i]
+        if under.kind not in (Kind.TEXT, Kind.RULE) or not _SETEXT_RE.match(under.text):
+            continue
+        above = lines[i - 1]
+        before = lines[i - 2].kind if i >= 2 else Kind.BLANK
+        if (above.kind is Kind.TEXT and above.indent < 4 and before in _PARAGRAPH_BREAKS
+                and not above.body.startswith(("<", "|"))):
+            level = 1 if under.text.strip()[0] == "=" else 2
+            lines[i - 1] = Line(above.no, above.text, Kind.HEADING, above.indent, level,
+                                above.body, _number(above.body), above.marker)
+            lines[i] = Line(under.no, under.text, Kind.UNDERLINE, marker=under.marker)
+    return lines
+
+
+_PARAGRAPH_BREAKS = (Kind.BLANK, Kind.HEADING, Kind.RULE, Kind.OPAQUE, Kind.UNDERLINE)
 
 
 def _number(body: str) -> str | None:
     m = _NUMBER_RE.match(body)
-    return m.group(1) if m else None
+    if not m or _QUANTITY_RE.match(body):
+        return None
+    if m.group(3):
+        return str(han_number(m.group(3)))
+    return m.group(1) or m.group(2)
+
+
+def han_number(numeral: str) -> int:
+    """一 → 1, 十三 → 13, 二十 → 20, 一百零五 → 105."""
+    total = current = 0
+    for char in numeral:
+        if char == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif char == "十":
+            total += (current or 1) * 10
+            current = 0
+        else:
+            current = _HAN_VALUE[char]
+    return total + current
 
 
 def strip_number(body: str) -> str:

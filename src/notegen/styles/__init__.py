@@ -1,0 +1,134 @@
+"""Style readers: one module for each common way notes mark their questions.
+
+Each module has a ``NAME`` (what front matter calls it), a ``PRIORITY`` (which reader wins a
+tie), and ``read(doc) -> Reading | None``; ``INLINE = True`` marks a reader whose questions
+also stand inside another reader's notes (a bold question in the middle of a heading's
+answer, a Q/A table in a chapter of prose). Adding a style is adding a module here.
+
+``auto`` reads a note with every reader, keeps the reading that explains it best (evidence
+times the share of the note its cards hold), and adds what the inline readers find. Front
+matter can name a reader instead::
+
+    ---
+    notegen:
+      questions: bold
+    ---
+
+and a marked line beats every reader::
+
+    - Transformer和CNN的区别 <!-- notegen: question -->
+    ## 7. A numbered heading that is part of an answer <!-- notegen: answer -->
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from ..diagnostics import Diagnostic, error, warning
+from ..read import SourceFile
+from ..scan import Kind, Line, Marker, strip_marker, strip_number
+from .base import Doc, Found, Reading, answer_marked
+from .layout import Layout, place
+
+AUTO = "auto"
+_WEAK = 0.5  # a reading whose cards hold less of the note than this is worth a warning
+
+
+def _discover() -> tuple[ModuleType, ...]:
+    modules = []
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(module, "NAME") and hasattr(module, "read"):
+            modules.append(module)
+    return tuple(sorted(modules, key=lambda m: m.PRIORITY))
+
+
+READERS = _discover()
+STYLES = (AUTO, *(m.NAME for m in READERS))
+
+
+@dataclass(frozen=True, slots=True)
+class Chosen:
+    style: str
+    layout: Layout
+    problems: tuple[Diagnostic, ...]
+
+
+def declared_style(source: SourceFile) -> tuple[str, list[Diagnostic]]:
+    """The style the front matter states, ``auto`` when it states none."""
+    options = source.front_matter.get("notegen") or {}
+    if not isinstance(options, Mapping):
+        return AUTO, [error(source.path, "front matter 'notegen' must be a mapping", 2, 1)]
+    value: Any = options.get("questions", AUTO)
+    name = str(value).strip().lower()
+    if name in STYLES:
+        return name, []
+    line = _front_matter_line(source, "questions")
+    return AUTO, [error(source.path, f"notegen.questions is {value!r}; use one of: "
+                        f"{', '.join(STYLES)}", line, 1)]
+
+
+def _front_matter_line(source: SourceFile, key: str) -> int:
+    for no, text in enumerate(source.lines[: source.body_start], 1):
+        if text.strip().startswith(f"{key}:"):
+            return no
+    return 1
+
+
+def choose(doc: Doc, style: str = AUTO) -> Chosen:
+    """Read the note in the stated style, or in the one that explains it best."""
+    if style != AUTO:
+        module = next(m for m in READERS if style == m.NAME)
+        reading = getattr(module, "read_stated", module.read)(doc) or Reading(style, (), 0.0)
+        layout = _laid_out(doc, reading, reading.found)
+        return Chosen(style, layout, reading.problems)
+    readings = [(m, r) for m in READERS if (r := m.read(doc)) is not None]
+    if not readings:
+        return Chosen("headings", _laid_out(doc, Reading(AUTO, (), 0.0), ()), ())
+    scored = [(r.evidence * _laid_out(doc, r, r.found).coverage, -m.PRIORITY, i)
+              for i, (m, r) in enumerate(readings)]
+    best = readings[max(scored)[2]][1]
+    found = [*best.found, *(f for m, r in readings
+                            if r is not best and getattr(m, "INLINE", False) for f in r.found)]
+    layout = _laid_out(doc, best, found)
+    problems = list(best.problems)
+    if layout.coverage < _WEAK and layout.total:
+        problems.append(_weak_reading(doc, best.style, layout))
+    return Chosen(best.style, layout, tuple(problems))
+
+
+def _laid_out(doc: Doc, reading: Reading, found: Sequence[Found]) -> Layout:
+    """The cards of a reading, with the lines the notes mark (a marker beats any reader)."""
+    marked = {line.no: line for line in doc.lines if line.marker is not None}
+    kept = [f for f in found if f.start not in marked or marked[f.start].marker is Marker.QUESTION]
+    known = {f.start for f in kept}
+    kept += [_marked_question(line) for line in marked.values()
+             if line.marker is Marker.QUESTION and line.no not in known]
+    chapters = doc.chapters if reading.chapters is None else reading.chapters
+    sections = {no for no in reading.sections if no not in marked}
+    return place(doc, kept, sections, chapters)
+
+
+def _marked_question(line: Line) -> Found:
+    body = strip_marker(line.body)
+    title = strip_number(body) if line.kind is not Kind.ORDERED else body
+    return Found(line.no, line.no, title, level=line.level, number=line.number,
+                 closes_at_heading=line.kind is not Kind.HEADING)
+
+
+def _weak_reading(doc: Doc, style: str, layout: Layout) -> Diagnostic:
+    others = ", ".join(s for s in STYLES if s not in (AUTO, style))
+    return warning(
+        doc.source.path,
+        f"only {layout.covered} of {layout.total} lines are in cards (read as {style}, the "
+        f"best guess); if this note marks its questions another way, say so in its front "
+        f"matter, e.g. `notegen: {{questions: {style}}}` (styles: {others})")
+
+
+__all__ = ["AUTO", "READERS", "STYLES", "Chosen", "Doc", "answer_marked", "choose",
+           "declared_style"]

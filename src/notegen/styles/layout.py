@@ -1,0 +1,143 @@
+"""Lay questions out as cards: where each card ends and where its answer starts.
+
+A card runs from its first line to the line before the next question, chapter or section
+(for a question in a paragraph, also the next heading), unless its reader knows its end (a
+closing ``</details>``, a table row). A references heading (``## 参考资料``) no deeper than
+the card's question ends it too. Blank lines at either end are trimmed, and so are the
+labels an answer opens with (``A:``, ``**Answer**:``, ``【解答】``, a ``---`` between the
+sides). What no card holds is left to its chapter (see segment.py).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..scan import Kind
+from .base import ANSWER_PREFIX_RE, Doc, Found, answer_marked, is_answer_label, is_references
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    found: Found
+    end: int
+    """Last non-blank line of the card."""
+    answer_start: int
+    """First answer line; ``answer_end + 1`` when the answer is empty."""
+    answer_end: int
+    prefix: int = 0
+    """Characters of an answer label to drop from the first answer line (``A: ``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    cards: tuple[Placed, ...]
+    chapters: frozenset[int]
+    sections: frozenset[int]
+    covered: int
+    """Non-blank lines inside cards."""
+    total: int
+    """Non-blank lines of the body, chapter headings left out."""
+
+    @property
+    def coverage(self) -> float:
+        return self.covered / self.total if self.total else 0.0
+
+
+def place(doc: Doc, found: Iterable[Found], sections: Iterable[int],
+          chapters: Iterable[int]) -> Layout:
+    """Cards for the questions, earliest first; a question inside another card's question,
+    or inside a card whose end its reader fixed, gives way to it."""
+    chapter_lines = sorted(chapters)
+    accepted = _accepted(sorted(found, key=lambda f: f.start))
+    starts = {f.start for f in accepted}
+    section_lines = sorted(set(sections) - starts)
+    headings = [h for h in doc.headings if h.no not in starts and not answer_marked(h)]
+    heading_lines = [h.no for h in headings]
+    references = [(h.no, h.level) for h in headings if is_references(h.body)]
+    placed = []
+    for i, f in enumerate(accepted):
+        limit = min(accepted[i + 1].start if i + 1 < len(accepted) else doc.last + 1,
+                    _after(chapter_lines, f.head_end), _after(section_lines, f.head_end),
+                    _references_after(references, f))
+        if f.closes_at_heading:
+            limit = min(limit, _after(heading_lines, f.head_end))
+        end = min(f.end, limit - 1) if f.end is not None else limit - 1
+        placed.append(_placed(doc, f, _last_filled(doc, f.head_end, end)))
+    covered = sum(_filled_between(doc, p.found.start, p.end) for p in placed)
+    total = sum(1 for line in doc.lines
+                if line.kind is not Kind.BLANK and line.no not in chapters)
+    return Layout(tuple(placed), frozenset(chapter_lines), frozenset(section_lines), covered,
+                  total)
+
+
+def _accepted(found: Sequence[Found]) -> list[Found]:
+    accepted: list[Found] = []
+    for f in found:
+        if accepted:
+            prev = accepted[-1]
+            if f.start == prev.start:
+                if f.end is not None and prev.end is None:
+                    accepted[-1] = f  # the same question, read with its known end
+                continue
+            if f.start <= prev.head_end or (prev.end is not None and f.start <= prev.end):
+                continue
+        accepted.append(f)
+    return accepted
+
+
+def _after(lines: Sequence[int], no: int) -> int:
+    i = bisect.bisect_right(lines, no)
+    return lines[i] if i < len(lines) else 1 << 30
+
+
+def _references_after(references: Sequence[tuple[int, int]], f: Found) -> int:
+    deepest = f.level or 6
+    for no, level in references[bisect.bisect_right(references, (f.head_end, 99)):]:
+        if level <= deepest:
+            return no
+    return 1 << 30
+
+
+def _last_filled(doc: Doc, first: int, last: int) -> int:
+    """The last line of a card's content: blank lines and the separators between cards
+    (``---``, ``<br><br>``) at its end are left out."""
+    while last > first and (doc.at(last).kind is Kind.BLANK or (
+            doc.at(last).kind is not Kind.OPAQUE and _SEPARATOR_RE.match(doc.at(last).text))):
+        last -= 1
+    return max(first, last)
+
+
+_SEPARATOR_RE = re.compile(r"^[ \t]*(?:(?:<br\s*/?>[ \t]*)+|([-*_])(?:[ \t]*\1){2,}[ \t]*)$",
+                           re.IGNORECASE)
+
+
+def _filled_between(doc: Doc, first: int, last: int) -> int:
+    return sum(1 for no in range(first, last + 1) if doc.at(no).kind is not Kind.BLANK)
+
+
+def _placed(doc: Doc, f: Found, end: int) -> Placed:
+    answer_end = min(f.answer_end, end) if f.answer_end is not None else end
+    start = f.answer_start if f.answer_start is not None else f.head_end + 1
+    prefix = 0
+    last_filled = _last_filled(doc, start, answer_end)
+    while start <= answer_end:
+        line = doc.at(start)
+        if line.kind in (Kind.BLANK, Kind.RULE, Kind.UNDERLINE) or (
+                start < last_filled and line.kind is not Kind.OPAQUE
+                and is_answer_label(line.body)):
+            start += 1
+            continue
+        if line.kind is not Kind.OPAQUE and f.answer is None and (
+                m := ANSWER_PREFIX_RE.match(line.text.lstrip(" \t"))):
+            if not line.text[len(line.text) - len(line.text.lstrip(" \t")) + m.end():].strip():
+                if start < last_filled:
+                    start += 1
+                    continue
+                break
+            prefix = len(line.text) - len(line.text.lstrip(" \t")) + m.end()
+        break
+    answer_end = _last_filled(doc, start - 1, answer_end) if start <= answer_end else start - 1
+    return Placed(f, end, start, max(answer_end, start - 1), prefix)
