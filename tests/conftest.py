@@ -20,6 +20,7 @@ SEED = FIXTURES / "seed" / "deep-learning-interview-notes.md"
 GOLDEN = FIXTURES / "seed" / "seed_items.json"
 REPO_NOTES = ROOT / "notes"
 # Math spans as a reader finds them in the seed: $$…$$ and $…$ (no money in the seed).
+SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 MATH_SPAN = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$")
 
 
@@ -35,7 +36,10 @@ def line_owners(deck: Deck, lines: list[str]) -> dict[int, str]:
 
     for chapter in deck.chapters:
         if chapter.line:
-            claim(chapter.line, chapter.line, chapter.title)
+            underlined = (not lines[chapter.line - 1].lstrip().startswith("#")
+                          and chapter.line < len(lines)
+                          and SETEXT_UNDERLINE.match(lines[chapter.line]))
+            claim(chapter.line, chapter.line + (1 if underlined else 0), chapter.title)
         if chapter.meta_span:
             claim(chapter.meta_span.start, chapter.meta_span.end, chapter.title)
             assert chapter.meta == "\n".join(

@@ -15,28 +15,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from markdown_it.token import Token
-
 from .diagnostics import Diagnostic, warning
 from .ir import Card, Chapter, Deck, Passage, Span
 from .ledger import natural_id
-from .markdown import new_parser
 from .read import SourceFile, find_notes, humanize, read_note
 from .scan import LEADING_GLYPHS_RE, Kind, Line, scan, strip_marker, strip_number
 from .styles import Chosen, Doc, choose, declared_style
 from .styles.layout import Placed
-
-# A trailing source reference: "(深度学习-P35)", "（深度学习-P15）", "(Bishop p. 12)", "(P7)".
-# An ASCII parenthesis must follow a space, so that "O(P1)" stays part of the title.
-_SOURCE_REF_RE = re.compile(
-    r"(?:[ \t\u3000]+\(|[ \t\u3000]*（)[ \t]*"
-    r"((?:[^()（）\s][^()（）]*?[-–\s])?[Pp]\.?[ \t]?\d+(?:[-–]\d+)?)[ \t]*[)）][ \t\u3000]*$"
-)
-# Inline HTML a reader does not see in a title: comments (markers) and formatting tags.
-# Anything else that looks like a tag (List<String>) is text.
-_HIDDEN_HTML_RE = re.compile(
-    r"^(?:<!--.*-->|</?(?:a|abbr|b|big|br|code|del|em|font|i|ins|kbd|mark|q|s|small|span|"
-    r"strong|sub|sup|u)(?:\s[^>]*)?/?>)$", re.IGNORECASE | re.DOTALL)
+from .titles import clean_title, plain_text
 
 
 def parse_paths(paths: Sequence[Path], deck_name: str | None = None
@@ -138,11 +124,13 @@ class _Assembly:
             if no in layout.chapters:
                 self._finish(chapter)
                 chapter = _ChapterBuilder(_chapter_title(line), no)
+                if no < doc.last and doc.at(no + 1).kind is Kind.UNDERLINE:
+                    no += 1  # a Setext heading's underline
             elif no in cards:
                 chapter.add_card(cards[no])
                 no = cards[no].end
             elif no in layout.sections:
-                chapter.open_passage(line, plain_text(strip_marker(line.body)).strip())
+                chapter.open_passage(line)
             else:
                 chapter.add_line(line)
             no += 1
@@ -158,19 +146,25 @@ class _ChapterBuilder:
     title: str
     line: int
     meta: list[Line] = field(default_factory=list)
-    cards: list[tuple[Placed, tuple[str, ...]]] = field(default_factory=list)
+    cards: list[tuple[Placed, tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
+    """Each card with its sections' titles and the tags they give it."""
     passages: list[tuple[list[Line], int, int]] = field(default_factory=list)
     """Lines, index of the card they precede, section depth (0 for plain text)."""
-    sections: list[tuple[int, str]] = field(default_factory=list)
-    """The open sections: heading level and title."""
+    sections: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)
+    """The open sections: heading level, title, and the tags its title carries."""
 
     def add_card(self, placed: Placed) -> None:
-        self.cards.append((placed, tuple(title for _, title in self.sections)))
+        level = placed.found.level
+        while level and self.sections and self.sections[-1][0] >= level:
+            self.sections.pop()  # a heading question beside a section closes it
+        self.cards.append((placed, tuple(title for _, title, _ in self.sections),
+                           tuple(tag for *_, tags in self.sections for tag in tags)))
 
-    def open_passage(self, heading: Line, title: str) -> None:
+    def open_passage(self, heading: Line) -> None:
         while self.sections and self.sections[-1][0] >= heading.level:
             self.sections.pop()
-        self.sections.append((heading.level, title))
+        title, tags = clean_title(strip_marker(heading.body))
+        self.sections.append((heading.level, title, tags))
         self.passages.append(([heading], len(self.cards), len(self.sections)))
 
     def add_line(self, line: Line) -> None:
@@ -205,16 +199,16 @@ class _ChapterBuilder:
             line=self.line,
             meta="\n".join(line.text for line in meta),
             meta_span=Span(doc.source.path, meta[0].no, meta[-1].no) if meta else None,
-            cards=tuple(_card(doc, placed, section, deck, self.title, style, folders)
-                        for placed, section in self.cards),
+            cards=tuple(_card(doc, placed, section, tags, deck, self.title, style, folders)
+                        for placed, section, tags in self.cards),
             passages=tuple(passages),
             folders=folders,
             style=style,
         )]
 
 
-def _card(doc: Doc, placed: Placed, section: tuple[str, ...], deck: str, chapter: str,
-          style: str, folders: tuple[str, ...]) -> Card:
+def _card(doc: Doc, placed: Placed, section: tuple[str, ...], section_tags: tuple[str, ...],
+          deck: str, chapter: str, style: str, folders: tuple[str, ...]) -> Card:
     f = placed.found
     title, tags = clean_title(f.title)
     path = doc.source.path
@@ -234,7 +228,7 @@ def _card(doc: Doc, placed: Placed, section: tuple[str, ...], deck: str, chapter
         question="\n".join(doc.at(no).text for no in range(f.start, f.head_end + 1)),
         answer=answer,
         answer_start=placed.answer_start,
-        tags=tuple(dict.fromkeys((*tags, *f.tags))),
+        tags=tuple(dict.fromkeys((*tags, *f.tags, *section_tags))),
         source=Span(path, f.start, placed.end),
         kind=f.kind,
         front=f.front,
@@ -257,9 +251,16 @@ def _content_bounds(lines: Sequence[Line]) -> tuple[int, int]:
 
 
 def _chapter_title(line: Line) -> str:
-    """A chapter heading without its number, so renumbering chapters renames nothing."""
-    body = LEADING_GLYPHS_RE.sub("", strip_number(strip_marker(line.body)).strip())
-    return plain_text(body).strip() or plain_text(strip_marker(line.body)).strip()
+    """A chapter heading without its number (``3.``, ``第3章``, ``Chapter 3:``), so that
+    renumbering chapters renames no subdeck."""
+    body = strip_marker(line.body).strip()
+    bare = _CHAPTER_NUMBER_RE.sub("", LEADING_GLYPHS_RE.sub("", strip_number(body)), count=1)
+    return plain_text(bare).strip() or plain_text(body).strip()
+
+
+_CHAPTER_NUMBER_RE = re.compile(
+    r"^(?:第[ \t]*[\d一二三四五六七八九十百零〇两]+[ \t]*[章节篇部讲课]|(?:chapter|part|lesson|"
+    r"lecture|unit)[ \t]+\d+)[ \t]*[:：.、．-]?[ \t]*(?=\S)", re.IGNORECASE)
 
 
 def _note_title(doc: Doc) -> str:
@@ -280,69 +281,6 @@ def _note_title(doc: Doc) -> str:
 _HTML_H1_RE = re.compile(r"<h1[^>]*>(.*?)</h1>", re.IGNORECASE | re.DOTALL)
 
 
-def clean_title(question: str) -> tuple[str, tuple[str, ...]]:
-    """The question as a reader sees it, and the tags its edges carry: source references
-    (``(深度学习-P35)``), difficulty (``[M]``), importance stars and emoji."""
-    body = strip_marker(question).strip()
-    text = plain_text(LEADING_GLYPHS_RE.sub("", body)).strip() or body
-    tags: list[str] = []
-    while (m := _SOURCE_REF_RE.search(text)) and m.start() > 0:
-        tags.insert(0, m.group(1).strip())
-        text = text[: m.start()].rstrip()
-    while (m := _EDGE_TAG_RE.search(text)) and (rest := (text[: m.start()] + text[m.end():])
-                                                 .strip()):
-        tags.append(_edge_tag(m.group("lead") or m.group("trail")))
-        text = rest
-    if (m := _TITLE_LABEL_RE.match(text)) and text[m.end():].strip():
-        text = text[m.end():].strip()
-    return text, tuple(dict.fromkeys(tags))
-
-
-_EMOJI = "\U0001F000-\U0001FAFF\u2600-\u26FF\u2700-\u27BF\u2B50\u2B55\u2B1B\u2B1C"
-_EMOJI_RUN = f"[{_EMOJI}][{_EMOJI}\u200d\ufe0f\U0001F3FB-\U0001F3FF]*"
-# A tag at either edge of a title: "[M]", "(⭐⭐)", "***", "📌", "✅".
-_EDGE_TAG = rf"\[(?:E|M|H|Easy|Medium|Hard)\]|{_EMOJI_RUN}|\*{{3,}}|★+"
-_EDGE_TAG_RE = re.compile(
-    rf"^[ \t]*(?P<lead>{_EDGE_TAG})[ \t]*|[ \t]*[（(]?(?P<trail>{_EDGE_TAG})[）)]?[ \t]*$",
-    re.IGNORECASE)
-_DIFFICULTY = {"e": "easy", "m": "medium", "h": "hard"}
-# A label before the question's text: "Q1:", "Question:", "问：", "Q:".
-_TITLE_LABEL_RE = re.compile(r"^(?:Q(?:uestion)?[ \t]*\d*|问题?[ \t]*\d*|题目)[ \t]*[:：.．][ \t]*",
-                             re.IGNORECASE)
-
-
-def _edge_tag(tag: str) -> str:
-    inner = tag.strip("[]").lower()
-    if tag.startswith("["):
-        return _DIFFICULTY.get(inner[:1], inner)
-    if set(tag) == {"*"}:
-        return "★" * len(tag)
-    return tag
-
-
-def plain_text(markdown: str) -> str:
-    """Inline Markdown as a reader sees it: escapes resolved, emphasis and tags dropped,
-    math kept exactly as written."""
-    tokens = _INLINE.parseInline(markdown)
-    return "".join(_plain(tokens[0].children or [])) if tokens else ""
-
-
-def _plain(tokens: Sequence[Token]) -> Iterable[str]:
-    for token in tokens:
-        if token.type in ("text", "code_inline"):
-            yield token.content
-        elif token.type in ("softbreak", "hardbreak"):
-            yield " "
-        elif token.type == "math_inline" and token.markup == "\\(":
-            yield f"\\({token.content}\\)"
-        elif token.type in ("math_inline", "math_inline_double"):
-            yield f"{token.markup}{token.content}{token.markup}"
-        elif token.type == "html_inline" and not _HIDDEN_HTML_RE.match(token.content):
-            yield token.content
-        elif token.children:
-            yield from _plain(token.children)
-
-
 def _with_natural_ids(chapters: Sequence[Chapter]) -> Iterable[Chapter]:
     seen: Counter[tuple[str, str]] = Counter()
     for chapter in chapters:
@@ -353,4 +291,3 @@ def _with_natural_ids(chapters: Sequence[Chapter]) -> Iterable[Chapter]:
         yield replace(chapter, cards=tuple(cards))
 
 
-_INLINE = new_parser()

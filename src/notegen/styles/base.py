@@ -41,6 +41,9 @@ class Found:
     """First answer line, when it is not the line after the question."""
     answer_end: int | None = None
     """Last answer line, when it is not the card's last line (a closing tag)."""
+    answer_offset: int = 0
+    """Characters of the first answer line that are not the answer's (the question before
+    an answer on the same line: ``**1) Title**. Answer…``)."""
     answer: str | None = None
     """The answer's text when it is not whole lines (a table cell, the right side of
     ``::``); None to take the answer lines."""
@@ -136,7 +139,7 @@ _EN_CUE_RE = re.compile(
     r"^(?:[\W\d_]*\s*)?(?:what|what's|why|how|when|where|which|who|whom|whose|is|are|was|were|"
     r"do|does|did|can|could|should|would|will|shall|may|explain|describe|define|compare|"
     r"contrast|discuss|list|name|give|tell|state|outline|summari[sz]e|identify|highlight|"
-    r"propose|consider|differentiate|distinguish|illustrate|derive|prove|show|suggest|"
+    r"propose|consider|differentiate|distinguish|illustrate|derive|prove|suggest|"
     r"implement|design|write|evaluate|analy[sz]e)\b",
     re.IGNORECASE)
 _EN_PHRASE_RE = re.compile(r"\b(?:difference between|differences between|pros and cons|"
@@ -194,6 +197,33 @@ def is_question_label(text: str) -> bool:
 
 def is_answer_label(text: str) -> bool:
     return bool(ANSWER_LABEL_RE.match(text))
+
+
+# --- paragraphs that open with a bold number -------------------------------------------------
+
+def bold_lead_removed(body: str) -> str:
+    """``**3.** Why …`` → ``Why …``; ``**4. Why …**`` → ``**Why …**``."""
+    marks = body[:2]
+    rest = body[2:].lstrip(" \t")
+    digits = len(rest) - len(rest.lstrip("0123456789"))
+    rest = rest[digits + 1 :].lstrip(" \t")
+    if rest.startswith(marks):
+        return rest[2:].lstrip(" \t")
+    return marks + rest
+
+
+def bold_lead_found(line: Line) -> Found:
+    """A question that opens a paragraph with a bold number. In ``**1) Overfitting**. A
+    model that…`` the bold title is the question and the rest of the line its answer."""
+    if m := _TITLED_LEAD_RE.match(line.text):
+        return Found(line.no, line.no, m.group(3), number=line.number, closes_at_heading=True,
+                     answer_start=line.no, answer_offset=m.end())
+    return Found(line.no, line.no, bold_lead_removed(line.body), number=line.number,
+                 closes_at_heading=True)
+
+
+_TITLED_LEAD_RE = re.compile(r"^[ \t]*(\*\*|__)[ \t]*(\d{1,3})[.)、][ \t]*(\S.*?)\1[ \t]*"
+                             r"[.:：。]?[ \t]*(?=\S)")
 
 
 def filled(lines: Sequence[Line]) -> int:

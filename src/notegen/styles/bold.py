@@ -1,6 +1,9 @@
-"""Bold questions: a line that is only ``**…？**`` (or ``__…?__``), followed by its answer.
+"""Bold questions: a line that is only ``**…？**`` (or ``__…?__``), followed by its answer;
+and paragraphs led by a bold number, ``**1)** Why …?`` or ``**2) Title**. Answer …``.
 
-A question mark is required: bold lines without one are labels inside answers (``**优缺点：**``).
+A question mark is required of a bold line: without one it is a label inside an answer
+(``**优缺点：**``, ``**1) 无差错情况:**``). A bold number leads a question when its text asks,
+or when a bold title is followed by its answer on the same line.
 Such questions often sit inside a heading's answer, so this reader also works inline: the
 heading's card ends where the bold question starts. Any heading ends a bold question's
 answer.
@@ -11,7 +14,7 @@ from __future__ import annotations
 import re
 
 from ..scan import Kind, Line
-from .base import Doc, Found, Reading
+from .base import Doc, Found, Reading, bold_lead_found, looks_like_question
 
 NAME = "bold"
 PRIORITY = 50
@@ -24,8 +27,14 @@ _BOLD_QUESTION_RE = re.compile(r"^(\*\*|__)(?!\s)(.+?[?？])(?<!\s)\1[ \t]*$|"
 def read(doc: Doc) -> Reading | None:
     if "**" not in doc.text and "__" not in doc.text:
         return None
-    found = [Found(line.no, line.no, question, closes_at_heading=True)
-             for line in doc.lines if (question := _question(doc, line)) is not None]
+    found = []
+    for line in doc.lines:
+        if (question := _question(doc, line)) is not None:
+            found.append(Found(line.no, line.no, question, closes_at_heading=True))
+        elif line.kind is Kind.TEXT and line.number is not None and line.indent < 4:
+            lead = bold_lead_found(line)
+            if lead.answer_offset or looks_like_question(lead.title):
+                found.append(lead)
     return Reading(NAME, tuple(found), 0.85) if found else None
 
 

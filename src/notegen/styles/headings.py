@@ -53,7 +53,8 @@ def _read(doc: Doc, asking_only: bool) -> Reading | None:
     if not asking[level]:
         level = min(by_level, key=lambda lv: (lv == 1, lv))
     heads = by_level[level]
-    chosen = asking[level] if asking_only and asking[level] else heads
+    # Many # headings, each with its own answer: every one is a question.
+    chosen = asking[level] if asking_only and asking[level] and level > 1 else heads
     picked = {h.no for h in chosen}
     chapters: frozenset[int] | None = frozenset() if level == 1 else None
     sections = frozenset(

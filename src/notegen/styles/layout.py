@@ -121,7 +121,9 @@ def _filled_between(doc: Doc, first: int, last: int) -> int:
 def _placed(doc: Doc, f: Found, end: int) -> Placed:
     answer_end = min(f.answer_end, end) if f.answer_end is not None else end
     start = f.answer_start if f.answer_start is not None else f.head_end + 1
-    prefix = 0
+    prefix = f.answer_offset
+    if prefix:
+        return Placed(f, end, start, max(start, _last_filled(doc, start, answer_end)), prefix)
     last_filled = _last_filled(doc, start, answer_end)
     while start <= answer_end:
         line = doc.at(start)

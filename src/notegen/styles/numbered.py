@@ -20,7 +20,16 @@ from collections.abc import Sequence
 
 from ..diagnostics import Diagnostic, warning
 from ..scan import GLYPH_RE, Kind, Line, strip_number
-from .base import Doc, Found, Reading, answer_marked, is_answer_label, looks_like_question
+from .base import (
+    Doc,
+    Found,
+    Reading,
+    answer_marked,
+    bold_lead_found,
+    bold_lead_removed,
+    is_answer_label,
+    looks_like_question,
+)
 
 NAME = "numbered"
 PRIORITY = 10
@@ -178,20 +187,10 @@ def _title(line: Line) -> str:
     return strip_number(line.body)
 
 
-def bold_lead_removed(body: str) -> str:
-    """``**3.** Why …`` → ``Why …``; ``**4. Why …**`` → ``**Why …**``."""
-    marks = body[:2]
-    rest = body[2:].lstrip(" \t")
-    digits = len(rest) - len(rest.lstrip("0123456789"))
-    rest = rest[digits + 1 :].lstrip(" \t")
-    if rest.startswith(marks):
-        return rest[2:].lstrip(" \t")
-    return marks + rest
-
-
 def _found(doc: Doc, line: Line) -> Found:
-    return Found(line.no, line.no, _title(line), level=line.level, number=line.number,
-                 closes_at_heading=line.kind is Kind.TEXT)
+    if line.kind is Kind.TEXT:
+        return bold_lead_found(line)
+    return Found(line.no, line.no, _title(line), level=line.level, number=line.number)
 
 
 def _evidence(doc: Doc, found: Sequence[Found]) -> float:

@@ -22,15 +22,16 @@ _QUESTION_PREFIX_RE = re.compile(
 def read(doc: Doc) -> Reading | None:
     if not re.search(r"(?im)^[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)?(?:A|Answer|答|答案)", doc.text):
         return None
+    asked = [(line, m) for line in doc.lines if line.kind in (Kind.TEXT, Kind.BULLET)
+             and (m := _QUESTION_PREFIX_RE.match(line.text.lstrip(" \t")))]
     found = []
-    for line in doc.lines:
-        if line.kind in (Kind.TEXT, Kind.BULLET) and (m := _QUESTION_PREFIX_RE.match(
-                line.text.lstrip(" \t"))):
-            answer = _answer_line(doc, line)
-            if answer is not None:
-                title = line.text.lstrip(" \t")[m.end():]
-                found.append(Found(line.no, answer.no - 1, title, answer_start=answer.no,
-                                   closes_at_heading=True))
+    for i, (line, m) in enumerate(asked):
+        answer = _answer_line(doc, line)
+        if answer is not None:
+            # A later "Q:" ends this answer, answered or not.
+            end = asked[i + 1][0].no - 1 if i + 1 < len(asked) else None
+            found.append(Found(line.no, answer.no - 1, line.text.lstrip(" \t")[m.end():],
+                               answer_start=answer.no, end=end, closes_at_heading=True))
     return Reading(NAME, tuple(found), 0.95) if found else None
 
 
