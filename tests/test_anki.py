@@ -138,7 +138,8 @@ def test_images_are_packed_as_flat_hashed_media(tmp_path: Path) -> None:
 
 
 # Every version of the note type's templates and CSS that was released, with its mod.
-MODEL_VERSIONS = (("2fef6e42f0485d4d", 1796131200), ("83b352d73966bb69", 1796134639))
+MODEL_VERSIONS = (("2fef6e42f0485d4d", 1796131200), ("83b352d73966bb69", 1796134639),
+                  ("827c275e9b24403d", 1796165961))
 
 
 def test_note_type_version_follows_its_templates() -> None:

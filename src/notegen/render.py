@@ -53,7 +53,9 @@ class Media:
 class RenderedCard:
     question: str
     answer: str
+    context: str
     media: tuple[Media, ...]
+    site_question: str
 
 
 @dataclass
@@ -91,7 +93,10 @@ class Renderer:
         if key not in self._cache:
             env = _Env(Path(card.source.path).parent, card.source.path, card.answer_start)
             answer = self._markdown(card.answer, env)
-            rendered = RenderedCard(self.title(card.title), answer, tuple(env.media.values()))
+            question = self._markdown(card.front, env) if card.front else self.title(card.title)
+            context = self._markdown(card.context, env)
+            rendered = RenderedCard(question, answer, context, tuple(env.media.values()),
+                                    question)
             self._cache[key] = (rendered, tuple(env.problems))
         return self._cache[key]
 

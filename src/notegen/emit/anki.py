@@ -14,6 +14,7 @@ import io
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from html import escape
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -21,30 +22,60 @@ from typing import Any
 import genanki
 
 from ..diagnostics import Diagnostic, warning
-from ..ir import Card, Deck
+from ..ir import Card, CardKind, Deck
 from ..render import Media, Renderer
 
 MODEL_ID = 1733900517
 MODEL_NAME = "notegen"
-# The note type's fields: designed once. Changing this list makes Anki see existing notes
-# as conflicting on import, so it never changes.
+REVERSED_MODEL_ID = 1733900518
+REVERSED_MODEL_NAME = "notegen-reversed"
+CLOZE_MODEL_ID = 1733900519
+CLOZE_MODEL_NAME = "notegen-cloze"
+# The note types' fields: designed once. Changing a list makes Anki see existing notes as
+# conflicting on import, so they never change.
 ID_FIELD = "Id"  # the card's id again: Anki cannot search GUIDs, but it can search fields
 FIELDS = ("Question", "Answer", "Chapter", "Source", "Link", ID_FIELD)
+CLOZE_FIELDS = ("Text", "Extra", "Chapter", "Source", "Link", ID_FIELD)
 # When the templates or CSS last changed (seconds since the epoch). Anki updates an imported
-# note type only when its mod grows: whoever edits FRONT, BACK or assets/card.css sets it to
-# the time of the edit (tests/test_anki.py keeps each released version's hash and fails
+# note type only when its mod grows: whoever edits the templates or assets/card.css sets it
+# to the time of the edit (tests/test_anki.py keeps each released version's hash and fails
 # until the new one is recorded).
-MODEL_MOD = 1796134639
+MODEL_MOD = 1796165961
 
+_SOURCE = """\
+<div class="ng-source">{{#Link}}<a href="{{Link}}">{{Source}}</a>{{/Link}}\
+{{^Link}}{{Source}}{{/Link}}</div>"""
 FRONT = """\
 <div class="ng-chapter">{{Chapter}}</div>
 <div class="ng-question">{{Question}}</div>
 """
-BACK = """\
-{{FrontSide}}
+BACK = f"""\
+{{{{FrontSide}}}}
 <hr id="answer">
-<div class="ng-answer">{{Answer}}</div>
-<div class="ng-source">{{Source}}{{#Link}} · <a href="{{Link}}">{{Link}}</a>{{/Link}}</div>
+<div class="ng-answer">{{{{Answer}}}}</div>
+{_SOURCE}
+"""
+# The reverse card of a reversed note: the answer asks, the question answers.
+REVERSE_FRONT = """\
+<div class="ng-chapter">{{Chapter}}</div>
+<div class="ng-question ng-reverse">{{Answer}}</div>
+"""
+REVERSE_BACK = f"""\
+{{{{FrontSide}}}}
+<hr id="answer">
+<div class="ng-answer">{{{{Question}}}}</div>
+{_SOURCE}
+"""
+CLOZE_FRONT = """\
+<div class="ng-chapter">{{Chapter}}</div>
+<div class="ng-question ng-cloze-text">{{cloze:Text}}</div>
+"""
+CLOZE_BACK = f"""\
+<div class="ng-chapter">{{{{Chapter}}}}</div>
+<div class="ng-question ng-cloze-text">{{{{cloze:Text}}}}</div>
+{{{{#Extra}}}}<hr id="answer">
+<div class="ng-answer">{{{{Extra}}}}</div>{{{{/Extra}}}}
+{_SOURCE}
 """
 
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -55,7 +86,8 @@ def card_css() -> str:
 
 
 def model_fingerprint() -> str:
-    text = "\x1f".join((*FIELDS, FRONT, BACK, card_css()))
+    text = "\x1f".join((*FIELDS, *CLOZE_FIELDS, FRONT, BACK, REVERSE_FRONT, REVERSE_BACK,
+                        CLOZE_FRONT, CLOZE_BACK, card_css()))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -90,6 +122,25 @@ MODEL = _Model(
     css=card_css(),
     sort_field_index=0,
 )
+REVERSED_MODEL = _Model(
+    REVERSED_MODEL_ID,
+    REVERSED_MODEL_NAME,
+    fields=[{"name": name} for name in FIELDS],
+    templates=[{"name": "Card 1", "qfmt": FRONT, "afmt": BACK},
+               {"name": "Card 2", "qfmt": REVERSE_FRONT, "afmt": REVERSE_BACK}],
+    css=card_css(),
+    sort_field_index=0,
+)
+CLOZE_MODEL = _Model(
+    CLOZE_MODEL_ID,
+    CLOZE_MODEL_NAME,
+    fields=[{"name": name} for name in CLOZE_FIELDS],
+    templates=[{"name": "Cloze", "qfmt": CLOZE_FRONT, "afmt": CLOZE_BACK}],
+    css=card_css(),
+    sort_field_index=0,
+    model_type=genanki.Model.CLOZE,
+)
+MODELS = {CardKind.BASIC: MODEL, CardKind.REVERSED: REVERSED_MODEL, CardKind.CLOZE: CLOZE_MODEL}
 
 
 def deck_id(name: str) -> int:
@@ -119,13 +170,17 @@ def write_apkg(deck: Deck, renderer: Renderer, path: Path,
                                     "of the deck (it is still on the site)", card.source.start))
             continue
         link = f"{site_url.rstrip('/')}/{page_of(card)}#{card.id}" if site_url else ""
-        fields = [rendered.question, rendered.answer, card.chapter, _source(card), link, card.id]
-        tags = sorted({tag(t) for t in (*card.tags, card.chapter)})
-        subdeck = f"{deck.name}::{card.chapter}"
-        fingerprint = _fingerprint(fields, tags, subdeck)
+        question = (f'<div class="ng-context">{rendered.context}</div>' if rendered.context
+                    else "") + rendered.question
+        fields = [question, rendered.answer, escape(" › ".join((card.chapter, *card.section))),
+                  escape(_source(card)), escape(link), card.id]
+        tags = sorted({tag(t) for t in (*card.tags, *card.deck_path)})
+        subdeck = card.subdeck
+        model = MODELS[card.kind]
+        fingerprint = _fingerprint(fields, tags, subdeck, model.model_id)
         fingerprints[card.id] = fingerprint
         mods.append(changed(card.id, fingerprint))
-        note = _Note(model=MODEL, fields=fields, guid=card.id, tags=tags, mod=mods[-1])
+        note = _Note(model=model, fields=fields, guid=guid(card), tags=tags, mod=mods[-1])
         if subdeck not in decks:
             decks[subdeck] = genanki.Deck(deck_id(subdeck), subdeck)
         decks[subdeck].add_note(note)
@@ -134,12 +189,19 @@ def write_apkg(deck: Deck, renderer: Renderer, path: Path,
     return AnkiResult(fingerprints, tuple(problems))
 
 
+def guid(card: Card) -> str:
+    """The card's id; a note of another kind than basic has a GUID of its own, since Anki
+    will not turn an existing note into another note type (it reports a conflict)."""
+    return card.id if card.kind is CardKind.BASIC else f"{card.id}-{card.kind.value}"
+
+
 def _source(card: Card) -> str:
-    return " · ".join((Path(card.source.path).name, *card.tags))
+    """Where the card comes from, short enough for a phone: ``notes.md:35 · 深度学习-P35``."""
+    return " · ".join((f"{Path(card.source.path).name}:{card.source.start}", *card.tags))
 
 
-def _fingerprint(fields: Sequence[str], tags: Sequence[str], subdeck: str) -> str:
-    text = "\x1f".join((*fields, " ".join(tags), subdeck))
+def _fingerprint(fields: Sequence[str], tags: Sequence[str], subdeck: str, model: int) -> str:
+    text = "\x1f".join((*fields, " ".join(tags), subdeck, str(model)))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 

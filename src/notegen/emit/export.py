@@ -18,6 +18,12 @@ def card_record(card: Card) -> dict[str, object]:
         "question": card.question,
         "answer": card.answer,
         "tags": list(card.tags),
+        "kind": card.kind.value,
+        "front": card.front,
+        "context": card.context,
+        "section": list(card.section),
+        "folders": list(card.folders),
+        "style": card.style,
         "source": {
             "path": card.source.path,
             "lines": [card.source.start, card.source.end],
