@@ -3,149 +3,83 @@ served on 127.0.0.1. Screenshots land in test-artifacts/ for a person to look at
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
+from playwright.sync_api import Browser
 
 from notegen.build import BuildReport, build
 from notegen.config import SiteConfig
-from notegen.emit.site import card_pages
-from notegen.serve import QuietHandler
+from notegen.emit.site.pages import site_pages
 
 from .conftest import REPO_NOTES, ROOT
+from .sitetools import Watched, browser, served
 
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-ARTIFACTS = ROOT / "test-artifacts"
+__all__ = ["browser"]
 
 
-@pytest.fixture(scope="session")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, BuildReport]]:
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, BuildReport]]:
     """The repo's notes built with site_url pointing at the local server, so that Material's
     instant navigation is active as it is on the real site."""
     work = tmp_path_factory.mktemp("site")
     notes = work / "notes"
     shutil.copytree(REPO_NOTES, notes)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), QuietHandler)
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["site_url"] = base
-    (work / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True),
-                                     encoding="utf-8")
-    report = build(notes, work / "out", SiteConfig.load(work / "mkdocs.yml"))
-    server.RequestHandlerClass = functools.partial(
-        QuietHandler, directory=str(report.site))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield base, report
-    server.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.is_file():
-        pytest.fail("Debian's chromium is missing: run scripts/test as root, or "
-                    "apt-get install chromium")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-class Watched:
-    """A page that records requests leaving 127.0.0.1, failed requests and console errors."""
-
-    def __init__(self, browser: Browser, base: str) -> None:
-        self.page: Page = browser.new_page(viewport={"width": 1280, "height": 900})
-        self.base = base
-        self.outside: list[str] = []
-        self.failed: list[str] = []
-        self.errors: list[str] = []
-        self.page.on("request", self._request)
-        self.page.on("requestfailed", lambda r: self.failed.append(r.url))
-        self.page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}")
-                     if r.status >= 400 else None)
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-    def _request(self, request: Request) -> None:
-        if not request.url.startswith(("http://127.0.0.1:", "data:", "blob:")):
-            self.outside.append(request.url)
-
-    def _console(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
-            self.errors.append(message.text)
-
-    def clean(self) -> None:
-        assert self.outside == []
-        assert self.failed == []
-        assert self.errors == []
-
-    def goto(self, url: str) -> None:
-        """Open a page and wait until its cards respond to clicks."""
-        self.page.goto(url)
-        self.page.wait_for_selector("body[data-notegen=ready]", state="attached")
-
-    def typeset(self) -> None:
-        self.page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise")
-        self.page.evaluate("MathJax.startup.promise")
+    with served(work / "out" / "site") as base:
+        config["site_url"] = base
+        (work / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True),
+                                         encoding="utf-8")
+        report = build(notes, work / "out", SiteConfig.load(work / "mkdocs.yml"))
+        yield base, report
 
 
 @pytest.fixture()
-def watched(browser: Browser, served: tuple[str, BuildReport]) -> Iterator[Watched]:
-    w = Watched(browser, served[0])
+def watched(browser: Browser, site: tuple[str, BuildReport]) -> Iterator[Watched]:
+    w = Watched(browser, site[0])
     yield w
     w.page.close()
 
 
-def _chapter_urls(served: tuple[str, BuildReport]) -> list[str]:
-    base, report = served
-    pages = card_pages(report.deck)
-    return list(dict.fromkeys(base + pages[ch.cards[0].id] for ch in report.deck.chapters))
-
-
-def _search(watched: Watched, term: str) -> list[str]:
-    page = watched.page
-    page.locator(".md-search__input").click()
-    field = page.locator("input.md-search__input")
-    field.fill("")
-    field.type(term)
-    field.press("End")  # typing Chinese sends no key events; Material searches on keyup
-    page.wait_for_selector(".md-search-result__item")
-    page.wait_for_timeout(500)
-    titles = page.eval_on_selector_all(
-        ".md-search-result__list h1, .md-search-result__list h2",
-        "els => els.map(e => e.textContent)")
-    return [t.replace("\u200b", "") for t in titles]
+def _pages(site: tuple[str, BuildReport]) -> list[str]:
+    """The chapter pages, in the order of the notes."""
+    base, report = site
+    return [base + quote(page.url) for page in site_pages(report.deck)]
 
 
 @pytest.mark.parametrize("term", ["梯度消失", "交叉熵", "过拟合", "Transformer"])
 def test_search_lists_the_cards_whose_title_holds_the_term(
-        watched: Watched, served: tuple[str, BuildReport], term: str) -> None:
-    watched.goto(served[0])
-    found = _search(watched, term)
-    expected = [c.title for c in served[1].deck.cards if term.lower() in c.title.lower()]
+        watched: Watched, site: tuple[str, BuildReport], term: str) -> None:
+    watched.goto(site[0])
+    found = watched.search(term)
+    expected = [c.title for c in site[1].deck.cards if term.lower() in c.title.lower()]
     assert expected
     assert [t for t in expected if t not in found] == []
     if term == "过拟合":
-        ARTIFACTS.mkdir(exist_ok=True)
-        watched.page.screenshot(path=str(ARTIFACTS / "search-过拟合.png"))
+        watched.screenshot("search-过拟合.png")
+    watched.clean()
+
+
+def test_search_snippets_are_readable_text(watched: Watched, site: tuple[str, BuildReport]
+                                           ) -> None:
+    watched.goto(site[0])
+    watched.search("Sigmoid")
+    snippets = watched.page.locator(".md-search-result__article").all_inner_texts()
+    assert len(snippets) > 3
+    text = " ".join(snippets)
+    for raw in ("\\(", "\\)", "\\[", "$", "显示全部答案", "答案"):
+        assert raw not in text, raw
     watched.clean()
 
 
 def test_every_chapter_page_typesets_all_math_offline(
-        watched: Watched, served: tuple[str, BuildReport]) -> None:
-    urls = _chapter_urls(served)
+        watched: Watched, site: tuple[str, BuildReport]) -> None:
+    urls = _pages(site)
     assert len(urls) == 5
     for url in urls:
         watched.goto(url)
@@ -155,25 +89,24 @@ def test_every_chapter_page_typesets_all_math_offline(
         assert math.count() > 0
         assert watched.page.locator("article .arithmatex:not(:has(mjx-container))").count() == 0
         assert watched.page.locator("article mjx-merror").count() == 0
-        text = watched.page.locator("article").inner_text()
+        text = watched.page.locator(".md-content").inner_text()
         for raw in ("\\(", "\\)", "\\[", "\\]", "$"):
             assert raw not in text, (url, raw)
-    ARTIFACTS.mkdir(exist_ok=True)
     watched.goto(urls[0])
     watched.typeset()
-    watched.page.locator("h2.ng-card").first.click()
-    watched.page.screenshot(path=str(ARTIFACTS / "chapter-page.png"))
+    watched.page.locator(".ng-q").first.click()
+    watched.screenshot("chapter-page.png")
     watched.clean()
 
 
 def test_math_is_typeset_again_after_instant_navigation(
-        watched: Watched, served: tuple[str, BuildReport]) -> None:
+        watched: Watched, site: tuple[str, BuildReport]) -> None:
     page = watched.page
-    watched.goto(served[0])
+    watched.goto(site[0])
     watched.typeset()
     page.evaluate("window.notegenSamePage = true")
     page.locator(".md-typeset table a").first.click()
-    page.wait_for_selector("h2.ng-card")
+    page.wait_for_selector(".ng-q")
     assert page.evaluate("window.notegenSamePage === true")  # no full reload: instant
     page.wait_for_function(
         "document.querySelectorAll('article .arithmatex mjx-container').length > 0 && "
@@ -183,44 +116,66 @@ def test_math_is_typeset_again_after_instant_navigation(
 
 
 def test_clicking_a_question_reveals_its_answer(
-        watched: Watched, served: tuple[str, BuildReport]) -> None:
+        watched: Watched, site: tuple[str, BuildReport]) -> None:
     page = watched.page
-    watched.goto(_chapter_urls(served)[0])
-    first = page.locator("h2.ng-card").first
+    watched.goto(_pages(site)[0])
+    first = page.locator(".ng-q").first
     answer = page.locator("details.ng-answer").first
     assert answer.get_attribute("open") is None
     assert not answer.locator("li").first.is_visible()
     first.click()
     assert answer.get_attribute("open") is not None
     assert answer.locator("li").first.is_visible()
+    assert first.get_attribute("aria-expanded") == "true"
+    first.click()
+    assert answer.get_attribute("open") is None
+    assert first.get_attribute("aria-expanded") == "false"
+    watched.clean()
+
+
+def test_questions_open_from_the_keyboard(watched: Watched, site: tuple[str, BuildReport]
+                                          ) -> None:
+    page = watched.page
+    watched.goto(_pages(site)[0])
+    questions = page.locator(".ng-q")
+    answers = page.locator("details.ng-answer")
+    questions.nth(0).focus()
+    page.keyboard.press("Enter")
+    assert answers.nth(0).get_attribute("open") is not None
+    questions.nth(1).focus()
+    scrolled = page.evaluate("window.scrollY")
+    page.keyboard.press(" ")
+    assert answers.nth(1).get_attribute("open") is not None
+    assert page.evaluate("window.scrollY") == scrolled  # Space opened it, and did not scroll
+    page.keyboard.press(" ")
+    assert answers.nth(1).get_attribute("open") is None
+    assert questions.nth(1).get_attribute("aria-expanded") == "false"
     watched.clean()
 
 
 def test_a_card_anchor_opens_the_page_at_that_card(
-        watched: Watched, served: tuple[str, BuildReport]) -> None:
-    base, report = served
-    card = report.deck.chapters[0].cards[20]  # far down its page
+        watched: Watched, site: tuple[str, BuildReport]) -> None:
+    card = site[1].deck.chapters[0].cards[20]  # far down its page
     page = watched.page
-    watched.goto(base + card_pages(report.deck)[card.id] + f"#{card.id}")
-    heading = page.locator(f"h2#{card.id}")
+    watched.goto(_pages(site)[0] + f"#{card.id}")
+    heading = page.locator(f"#{card.id}")
     assert heading.inner_text().startswith(card.title)
     page.wait_for_timeout(300)
     box = heading.bounding_box()
     assert box is not None and 0 <= box["y"] < 300
-    answer = page.locator(f"h2#{card.id} ~ details.ng-answer").first
-    assert answer.get_attribute("open") is not None
+    assert page.locator(f"#{card.id}-a").get_attribute("open") is not None
     watched.clean()
 
 
 def test_home_page_lists_chapters_and_offers_the_deck(
-        watched: Watched, served: tuple[str, BuildReport]) -> None:
-    base, report = served
+        watched: Watched, site: tuple[str, BuildReport]) -> None:
+    base, report = site
     page = watched.page
     watched.goto(base)
     rows = page.locator(".md-typeset table tbody tr")
     assert rows.count() == len(report.deck.chapters)
     assert rows.first.inner_text().split("\t") == ["深度学习", "43"]
-    link = page.locator(f'a[href$="/{quote(report.apkg.name)}"][download]')
+    link = page.locator(f'a[href$="{quote(report.apkg.name)}"][download]')
     with page.expect_download() as download:
         link.click()
     saved = download.value.path()
@@ -228,9 +183,24 @@ def test_home_page_lists_chapters_and_offers_the_deck(
     watched.clean()
 
 
-def test_dark_mode_toggle(watched: Watched, served: tuple[str, BuildReport]) -> None:
+def test_chapters_link_to_the_previous_and_next(watched: Watched,
+                                                site: tuple[str, BuildReport]) -> None:
     page = watched.page
-    watched.goto(served[0])
+    urls = _pages(site)
+    watched.goto(urls[1])
+    titles = [ch.title for ch in site[1].deck.chapters]
+    previous = page.locator("a.md-footer__link--prev")
+    following = page.locator("a.md-footer__link--next")
+    assert previous.locator(".md-ellipsis").inner_text().strip() == titles[0]
+    assert following.locator(".md-ellipsis").inner_text().strip() == titles[2]
+    following.click()
+    page.wait_for_url(urls[2])
+    watched.clean()
+
+
+def test_dark_mode_toggle(watched: Watched, site: tuple[str, BuildReport]) -> None:
+    page = watched.page
+    watched.goto(site[0])
     scheme = "document.body.getAttribute('data-md-color-scheme')"
     first = page.evaluate(scheme)
     page.locator("form[data-md-component=palette] label:visible").first.click()

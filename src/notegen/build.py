@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import CACHE_NAME, Cache
 from .config import SiteConfig
 from .diagnostics import Diagnostic, NotegenError, Severity, error
 from .emit.anki import write_apkg
@@ -104,6 +105,7 @@ def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None
         raise NotegenError(*loaded.problems, error(display_path(notes), "no questions found in "
                                                   "any note; nothing to build"))
     now = build_time()
+    cache = Cache(out / CACHE_NAME)
     renderer = Renderer()
     apkg_name = file_name(deck.name) + ".apkg"
     pages = card_pages(deck)
@@ -116,12 +118,14 @@ def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None
         anki = write_apkg(deck, renderer, staging / apkg_name,
                           lambda cid, fp: loaded.ledger.last_changed(cid, fp, now),
                           site_config.url, lambda card: pages[card.id])
-        site_problems = build_site(deck, renderer, staging, apkg_name, site_config)
+        site_problems = build_site(deck, renderer, staging, apkg_name, site_config, cache,
+                                   out / "site")
         ledger = loaded.ledger.updated(loaded.identified, loaded.notes_root, anki.fingerprints,
                                        now)
         pending = ledger.write_pending()
         _publish(staging, out, (apkg_name, "site"))
         os.replace(pending, ledger.path)
+        cache.save()
     finally:
         _remove(staging)
         if pending is not None:

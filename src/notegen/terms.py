@@ -23,12 +23,17 @@ _LONGEST = 5
 def discover(texts: Sequence[str], known: Callable[[str], bool] = lambda _: False
              ) -> list[str]:
     """Recurring, cohesive Chinese n-grams of the texts, longest first; words already
-    ``known`` to the segmenter are left out."""
+    ``known`` to the segmenter are left out. Time linear in the texts: every run of Chinese
+    characters is cut into n-grams once, however often it recurs."""
+    runs = Counter(run for text in texts for run in _HAN_RUN.findall(text))
     counts: Counter[str] = Counter()
-    for text in texts:
-        for run in _HAN_RUN.findall(text):
-            for n in range(1, _LONGEST + 2):
-                counts.update(run[i : i + n] for i in range(len(run) - n + 1))
+    for run, times in runs.items():
+        grams = [run[i : i + n] for n in range(1, _LONGEST + 2) for i in range(len(run) - n + 1)]
+        if times == 1:
+            counts.update(grams)
+        else:
+            for gram in grams:
+                counts[gram] += times
     # How often the commonest one-character extension (either side) surrounds each gram:
     # a gram nearly always extended the same way is a fragment of a longer word.
     extended: Counter[str] = Counter()
@@ -37,9 +42,9 @@ def discover(texts: Sequence[str], known: Callable[[str], bool] = lambda _: Fals
             extended[part] = max(extended[part], count)
     terms = [
         gram for gram, count in counts.items()
-        if 3 <= len(gram) <= _LONGEST and count >= _MIN_COUNT and not known(gram)
+        if 3 <= len(gram) <= _LONGEST and count >= _MIN_COUNT
         and gram[0] not in _EDGE and gram[-1] not in _EDGE
-        and extended[gram] < 0.8 * count and _cohesive(gram, counts)
+        and extended[gram] < 0.8 * count and _cohesive(gram, counts) and not known(gram)
     ]
     return sorted(terms, key=lambda t: (-len(t), -counts[t], t))
 

@@ -24,5 +24,5 @@ document$.subscribe(() => {
     MathJax.typesetClear();
     MathJax.texReset();
     return MathJax.typesetPromise();
-  });
+  }).then(() => document.dispatchEvent(new Event("notegen:typeset")));
 });

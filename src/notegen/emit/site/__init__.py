@@ -1,68 +1,76 @@
 """Site emitter: the Card IR as a MkDocs Material site with Chinese search and offline math.
 
-notegen writes the pages (one per chapter, each card a heading with its stable id and its
-answer in a collapsible block) and builds them with MkDocs in strict mode, from the user's
-``mkdocs.yml`` plus what the pages need (math, search, scripts), which notegen adds in memory:
-the user's file is never rewritten. Any MkDocs warning fails the build.
+notegen writes each page's HTML itself (pages.py: one page per place in the deck, each card a
+heading that opens its answer), the navigation (nav.py) and the search index (search.py), and
+MkDocs puts the theme around them (plugin.py), from the user's ``mkdocs.yml`` plus what the
+pages need, added in memory (mkdocs.py): the user's file is never rewritten. Any MkDocs
+warning fails the build.
 
 Math is typeset by MathJax 3 served from the site itself; fonts are the theme's fallbacks;
-nothing is fetched from another host.
+nothing is fetched from another host. The site works from ``file://`` as well as from a
+server.
 """
 
 from __future__ import annotations
 
-import re
-import shutil
-from collections.abc import Mapping
 from pathlib import Path
 
+from ...cache import Cache
 from ...config import SiteConfig
-from ...diagnostics import Diagnostic
+from ...diagnostics import Diagnostic, NotegenError
 from ...ir import Deck
 from ...render import Renderer
-from .assets import copy_assets
-from .mkdocs import mkdocs_config, run_mkdocs
-from .pages import LABELS, Page, card_pages, chapter_page, chapter_slugs, home_page
-from .search import search_terms
+from .assets import StaticFile, own_files, user_files
+from .chinese import Segmenter
+from .mkdocs import mkdocs_config, reuse_salt, run_mkdocs, settings
+from .nav import nav_config
+from .pages import HOME, LABELS, card_pages, home_content, page_content, site_pages
+from .plugin import PAGES_PLUGIN, SEARCH_PLUGIN, BuiltPage, PagesPlugin, Reuse, SearchPlugin
+from .rendering import site_renderer
+from .search import index_docs, note_terms
 
 __all__ = ["build_site", "card_pages"]
 
-_CJK_RE = re.compile(r"[\u3400-\u9fff]")
-
 
 def build_site(deck: Deck, renderer: Renderer, out: Path, apkg_name: str,
-               site_config: SiteConfig) -> list[Diagnostic]:
-    """Write ``out/docs`` and build it into ``out/site``."""
-    docs = out / "docs"
-    language = _language(deck, site_config)
-    labels = LABELS["zh" if language.startswith("zh") else "en"]
-    pages = [Page(slug, ch) for slug, ch in zip(chapter_slugs(deck), deck.chapters, strict=True)]
+               site_config: SiteConfig, cache: Cache | None = None,
+               previous: Path | None = None) -> list[Diagnostic]:
+    """Build ``out/site`` (``out`` holds the deck, ``apkg_name``). Pages that have not
+    changed since the build that published ``previous`` are taken from there."""
+    cache = cache or Cache(None)
+    site = settings(deck, site_config)
+    labels = LABELS["zh" if site.language.startswith("zh") else "en"]
+    adapted = site_renderer(renderer)
+    pages = site_pages(deck)
+    rendered = iter(adapted.cards([card for page in pages for card in page.cards]))
+    built = [BuiltPage(HOME, labels["home"], home_content(deck.name, pages, apkg_name, labels))]
+    statics = [*own_files(), StaticFile(apkg_name, out / apkg_name)]
     problems: list[Diagnostic] = []
     for page in pages:
-        text, media, found = chapter_page(page.chapter, renderer, labels)
-        problems.extend(found)
-        _write(docs / page.slug / "index.md", text)
-        for item in media:
-            shutil.copyfile(item.file, docs / page.slug / item.name)
-    _write(docs / "index.md", home_page(deck, pages, apkg_name, labels))
-    shutil.copyfile(out / apkg_name, docs / apkg_name)
-    copy_assets(docs)
-    dictionary = out / "jieba-user-dict.txt"
-    _write(dictionary, "\n".join(search_terms(deck)) + "\n")
-    config = mkdocs_config(deck, site_config, docs, out / "site", pages, dictionary, language,
-                            labels)
-    run_mkdocs(config, site_config)
+        content = page_content(page, [next(rendered) for _ in page.cards], adapted, labels)
+        built.append(BuiltPage(page.path, page.title, content))
+        folder = page.path.removesuffix("index.md")
+        statics.extend(StaticFile(folder + media.name, media.file) for media in content.media)
+        problems.extend(content.problems)
+    raw = mkdocs_config(site_config, site_config.name or deck.name, out / "docs", out / "site",
+                        nav_config(labels["home"], pages), site)
+    for key in ("extra_css", "extra_javascript"):
+        found, wrong = user_files(site_config.raw.get(key) or [], key, site_config.file,
+                                  str(site_config.raw.get("docs_dir") or "docs"), site.where)
+        if wrong:
+            raise NotegenError(*wrong)
+        statics.extend(found)
+    salt = reuse_salt(raw, site_config, site)
+    reuse = (Reuse(previous, cache.table("site-pages"), salt)
+             if previous is not None and salt is not None else None)
+    plugins: list[tuple[str, object, dict[str, object]]] = [
+        (PAGES_PLUGIN, PagesPlugin(built, statics, reuse), {})]
+    if site.search is not None:
+        segmenter = Segmenter(site.dictionaries,
+                              note_terms(deck, site.dictionaries, cache.table("site-terms")))
+        parts = [part for page in built for part in page.content.searchable]
+        docs = index_docs(parts, segmenter, cache.table("site-search"))
+        plugins.append((SEARCH_PLUGIN, SearchPlugin(docs), dict(site.search)))
+    (out / "docs").mkdir(parents=True, exist_ok=True)
+    run_mkdocs(raw, site_config, plugins)
     return problems
-
-
-def _language(deck: Deck, site_config: SiteConfig) -> str:
-    theme = site_config.raw.get("theme")
-    if isinstance(theme, Mapping) and theme.get("language"):
-        return str(theme["language"])
-    titles = "".join(card.title for card in deck.cards)
-    return "zh" if len(_CJK_RE.findall(titles)) * 3 > len(titles) else "en"
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")

@@ -3,68 +3,150 @@ is never rewritten), built in strict mode so that any MkDocs warning fails the b
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from ...cache import digest
 from ...config import SiteConfig
 from ...diagnostics import NotegenError, error
 from ...ir import Deck
 from ...read import display_path
-from .assets import ASSETS
-from .pages import Page
+from .assets import SHIM, scripts, stylesheets
+from .chinese import HAN_RE, Dictionaries
+from .markup import escape
 
-_REQUIRED_EXTENSIONS: dict[str, dict[str, Any]] = {
-    "attr_list": {},
-    "toc": {"permalink": True},
-    "tables": {},
-    "pymdownx.arithmatex": {"generic": True},
-}
+# Features the pages rely on: a navigation bounded on every page, links to the previous and
+# next chapter.
+_FEATURES = ("navigation.prune", "navigation.footer")
+_DEFAULT_FEATURES = ("navigation.instant", "navigation.tracking", "navigation.top",
+                     "search.highlight", "content.code.copy")
+_SEARCH = ("search", "material/search")
+# They fetch from CDNs: notegen's site makes no outside request (and works offline as it is).
+_DROPPED = ("privacy", "material/privacy", "offline", "material/offline")
+_CODE = digest(*(file.read_bytes() for file in sorted(Path(__file__).parent.glob("*.py"))))
 
 
-def mkdocs_config(deck: Deck, site_config: SiteConfig, docs: Path, site: Path,
-                   pages: Sequence[Page], dictionary: Path, language: str,
-                   labels: Mapping[str, str]) -> dict[str, Any]:
-    raw = dict(site_config.raw)
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What the build takes from ``mkdocs.yml`` besides the configuration MkDocs reads."""
+
+    where: str
+    """The file, as messages name it."""
+    language: str
+    search: Mapping[str, Any] | None
+    """Options of the search plugin; None when the site has no search."""
+    dictionaries: Dictionaries
+    others: bool
+    """Whether plugins or hooks of the user's own run too."""
+
+
+def settings(deck: Deck, site_config: SiteConfig) -> Settings:
+    raw = site_config.raw
     where = _where(site_config)
+    plugins = _named(raw.get("plugins") or ["search"], "plugins", where)
+    search = next((dict(options) for name, options in plugins if name in _SEARCH), None)
+    language = _language(deck, raw, where)
+    if search is not None and language.startswith("zh"):
+        # Material's Chinese defaults, and its search segments Chinese only with `lang: zh`
+        # set here (the theme's language alone leaves it at English).
+        search.setdefault("lang", "zh")
+        search.setdefault("separator", "[\\s\\u200b\\u3000\\-、。，．？！；]+")
+    base = site_config.file.resolve().parent if site_config.file else Path.cwd()
+    files = {}
+    for option in ("jieba_dict", "jieba_dict_user"):
+        if search is not None and isinstance(name := search.pop(option, None), str):
+            files[option] = base / name
+            if not files[option].is_file():
+                raise NotegenError(error(where, f"search: {option}: no such file: {name}"))
+    return Settings(
+        where=where, language=language, search=search,
+        dictionaries=Dictionaries(files.get("jieba_dict"), files.get("jieba_dict_user")),
+        others=bool(raw.get("hooks")) or any(
+            name not in (*_SEARCH, *_DROPPED) for name, _ in plugins))
+
+
+def mkdocs_config(site_config: SiteConfig, name: str, docs: Path, site: Path,
+                  nav: Sequence[Any], settings: Settings) -> dict[str, Any]:
+    raw = dict(site_config.raw)
+    where = settings.where
     theme = raw.get("theme")
     theme = dict(theme) if isinstance(theme, Mapping) else {"name": theme or "material"}
     if theme.get("name") != "material":
         raise NotegenError(error(where, "notegen's pages need theme.name: material"))
-    if not isinstance(theme.get("language", ""), str):
-        raise NotegenError(error(where, "theme.language should be a language code such as zh"))
     theme["font"] = False  # else Material asks Google Fonts
-    theme.setdefault("language", language)
-    theme.setdefault("features", ["navigation.instant", "navigation.tracking", "navigation.top",
-                                  "search.highlight", "content.code.copy"])
+    theme.setdefault("language", settings.language)
+    features = theme.get("features", _DEFAULT_FEATURES)
+    if not isinstance(features, list | tuple):
+        raise NotegenError(error(where, "theme.features should be a list"))
+    theme["features"] = [*features, *(f for f in _FEATURES if f not in features)]
     theme.setdefault("palette", [
         {"media": "(prefers-color-scheme: light)", "scheme": "default",
          "toggle": {"icon": "material/weather-night", "name": "Dark mode"}},
         {"media": "(prefers-color-scheme: dark)", "scheme": "slate",
          "toggle": {"icon": "material/weather-sunny", "name": "Light mode"}},
     ])
+    extra = raw.get("extra") or {}
+    if not isinstance(extra, Mapping):
+        raise NotegenError(error(where, "extra should be a mapping of settings"))
+    polyfills = _paths(extra.get("polyfills"), "extra.polyfills", where)
     raw.update(
-        site_name=site_config.name or deck.name,
+        # The theme prints the site's name as it is, in the header and in every page title.
+        site_name=escape(name),
         docs_dir=str(docs.resolve()),
         site_dir=str(site.resolve()),
+        # Pages as files (chapter/index.html), not folders: links then work from file:// too.
+        use_directory_urls=False,
         strict=True,
         theme=theme,
-        nav=[{labels["home"]: "index.md"}] + [{p.chapter.title: f"{p.slug}/index.md"}
-                                               for p in pages],
-        markdown_extensions=_extensions(raw.get("markdown_extensions") or [], where),
-        plugins=_plugins(raw.get("plugins") or ["search"], dictionary, language, where),
-        extra_css=[*_paths(raw.get("extra_css"), "extra_css", where), f"{ASSETS}/notegen.css"],
-        extra_javascript=[
-            *_paths(raw.get("extra_javascript"), "extra_javascript", where),
-            f"{ASSETS}/mathjax-config.js",
-            "assets/mathjax/tex-mml-chtml.js",
-            f"{ASSETS}/notegen.js",
-        ],
+        nav=list(nav),
+        extra={**extra, "polyfills": [*polyfills, SHIM]},
+        plugins=[{n: options} if options else n
+                 for n, options in _named(raw.get("plugins") or [], "plugins", where)
+                 if n not in (*_SEARCH, *_DROPPED)],
+        extra_css=[*_paths(raw.get("extra_css"), "extra_css", where), *stylesheets()],
+        extra_javascript=[*_paths(raw.get("extra_javascript"), "extra_javascript", where),
+                          *scripts()],
     )
     raw.pop("INHERIT", None)
     return raw
+
+
+def reuse_salt(raw: Mapping[str, Any], site_config: SiteConfig, settings: Settings
+               ) -> str | None:
+    """A digest of everything that goes into every page besides its own content: the
+    configuration (navigation included), the theme and its overrides, the versions of what
+    renders it. None when plugins or hooks of the user's own run, which may add anything to
+    a page."""
+    if settings.others:
+        return None
+    theme = raw["theme"]
+    custom = theme.get("custom_dir") if isinstance(theme, Mapping) else None
+    overrides: list[bytes] = []
+    if isinstance(custom, str) and site_config.file is not None:
+        folder = site_config.file.resolve().parent / custom
+        overrides = [item for file in sorted(folder.rglob("*")) if file.is_file()
+                     for item in (file.relative_to(folder).as_posix().encode(),
+                                  file.read_bytes())]
+    return digest(_CODE, metadata.version("mkdocs"), metadata.version("mkdocs-material"),
+                  json.dumps(raw, sort_keys=True, default=repr), *overrides)
+
+
+def _language(deck: Deck, raw: Mapping[str, Any], where: str) -> str:
+    theme = raw.get("theme")
+    if isinstance(theme, Mapping) and theme.get("language"):
+        if not isinstance(theme["language"], str):
+            raise NotegenError(error(where, "theme.language should be a language code such "
+                                     "as zh"))
+        return theme["language"]
+    titles = "".join(card.title for card in deck.cards)
+    han = sum(len(run) for run in HAN_RE.findall(titles))
+    return "zh" if han * 3 > len(titles) else "en"
 
 
 def _named(value: Any, key: str, where: str) -> list[tuple[str, dict[str, Any]]]:
@@ -88,32 +170,6 @@ def _paths(value: Any, key: str, where: str) -> list[Any]:
     if not all(isinstance(item, str | Mapping) for item in items):
         raise NotegenError(error(where, f"{key} should be a list of file paths"))
     return list(items)
-
-
-def _extensions(user: Any, where: str) -> list[Any]:
-    merged = dict(_named(user, "markdown_extensions", where))
-    for name, options in _REQUIRED_EXTENSIONS.items():
-        merged[name] = {**merged.get(name, {}), **options}
-    return [{name: options} if options else name for name, options in merged.items()]
-
-
-def _plugins(user: Any, dictionary: Path, language: str, where: str) -> list[Any]:
-    plugins: list[Any] = []
-    search: dict[str, Any] = {}
-    for name, options in _named(user, "plugins", where):
-        if name in ("search", "material/search"):
-            search = options
-        elif name in ("privacy", "material/privacy", "offline", "material/offline"):
-            continue  # they fetch from CDNs; notegen's site makes no outside request
-        else:
-            plugins.append({name: options} if options else name)
-    if language.startswith("zh"):
-        # Material's Chinese defaults, and its search segments Chinese only with `lang: zh`
-        # set here (the theme's language alone leaves it at English).
-        search.setdefault("lang", "zh")
-        search.setdefault("separator", "[\\s\\u200b\\u3000\\-、。，．？！；]+")
-    search["jieba_dict_user"] = str(dictionary.resolve())  # jieba reads it relative to the cwd
-    return [{"search": search}, *plugins]
 
 
 def _where(site_config: SiteConfig) -> str:
@@ -143,17 +199,25 @@ def _mkdocs_warnings() -> Iterator[_Collect]:
             logger.removeHandler(handler)
 
 
-def run_mkdocs(raw: dict[str, Any], site_config: SiteConfig) -> None:
+def run_mkdocs(raw: dict[str, Any], site_config: SiteConfig,
+               plugins: Sequence[tuple[str, Any, Mapping[str, Any]]]) -> None:
+    """Build the site; ``plugins`` (name, plugin, options) join those the configuration
+    loads."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.exceptions import MkDocsException
 
     where = _where(site_config)
-    config = MkDocsConfig(config_file_path=str(site_config.file) if site_config.file else None)
+    config_file = str(site_config.file) if site_config.file else None
+    config = MkDocsConfig(config_file_path=config_file)
     config.load_dict(raw)
     with _mkdocs_warnings() as collected:
         failed, warned = config.validate()
         problems = [f"{key}: {exc}" for key, exc in (*failed, *warned)]
+        for name, plugin, options in plugins:
+            failed, warned = plugin.load_config(dict(options), config_file)
+            problems += [f"plugins: {name}: {key}: {exc}" for key, exc in (*failed, *warned)]
+            config.plugins[name] = plugin
         if problems:
             raise NotegenError(*(error(where, f"MkDocs: {p}") for p in problems))
         try:

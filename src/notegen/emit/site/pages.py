@@ -1,18 +1,28 @@
-"""The site's pages: one per chapter, each card a heading with its stable id and its answer
-in a collapsible block, and a home page listing the chapters and the deck."""
+"""The site's pages as finished HTML, which no Markdown engine reads again (plugin.py hands it
+to MkDocs as it is).
+
+One page per place in the deck (``chapter.deck_path``): the chapters of every file with that
+place, each holding in source order its text (date stamps, section headings and what they
+introduce) and its cards. A card is an ``<article>``: the shared context, the question as a
+heading that opens the answer, the tags, and the answer waiting in a ``<details>`` block.
+The home page lists the pages and offers the deck.
+"""
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from ...diagnostics import Diagnostic
-from ...ir import Chapter, Deck
-from ...render import Media, Renderer, markdown_text
+from ...ir import Card, Chapter, Deck, Passage
+from ...render import Media, RenderedCard
+from ..anki import tag as anki_tag
+from .markup import escape
+from .rendering import SiteRenderer
 
 LABELS = {
     "zh": {"answer": "答案", "show_all": "显示全部答案", "hide_all": "隐藏全部答案",
@@ -24,77 +34,270 @@ LABELS = {
            "no_answer": "(no answer in the notes)",
            "total": "{cards} cards in {chapters} chapters", "home": "Home"},
 }
+HOME = "index.md"
+TITLE_ID = "title"
+"""The id of every page's ``<h1>``; card ids are a letter and 11 base-32 characters and
+section ids start with ``s-``, so none can take it."""
+
+_INDEX = "index.md"
 
 
-def chapter_slugs(deck: Deck) -> list[str]:
-    """One page folder per chapter, named after its title (unique, URL-friendly)."""
-    slugs: list[str] = []
+@dataclass(frozen=True, slots=True)
+class SitePage:
+    """The chapters (of one file or several) that share one place in the deck."""
+
+    path: str
+    """The page's file in the site's sources: ``folder/chapter/index.md``."""
+    deck_path: tuple[str, ...]
+    chapters: tuple[Chapter, ...]
+
+    @property
+    def title(self) -> str:
+        return self.deck_path[-1]
+
+    @property
+    def url(self) -> str:
+        """Where the page is written, relative to the site root (it works from file://)."""
+        return self.path.removesuffix(".md") + ".html"
+
+    @property
+    def link(self) -> str:
+        """The page's address on a web server, relative to the site root (``chapter/``)."""
+        return quote(self.path.removesuffix(_INDEX))
+
+    @property
+    def cards(self) -> tuple[Card, ...]:
+        return tuple(card for chapter in self.chapters for card in chapter.cards)
+
+
+def site_pages(deck: Deck) -> list[SitePage]:
+    """The pages in the order their first chapter comes in the notes, each in a folder of its
+    own named after its deck path (unique and URL-friendly)."""
+    grouped: dict[tuple[str, ...], list[Chapter]] = {}
     for chapter in deck.chapters:
-        base = slugify(chapter.title) or "chapter"
-        slug, n = base, 2
-        while slug in slugs:
-            slug, n = f"{base}-{n}", n + 1
-        slugs.append(slug)
-    return slugs
+        grouped.setdefault(chapter.deck_path, []).append(chapter)
+    taken: set[str] = set()
+    pages = []
+    for deck_path, chapters in grouped.items():
+        folders = [slugify(name) or "folder" for name in deck_path[:-1]]
+        base = "/".join([*folders, slugify(deck_path[-1]) or "chapter"])
+        path, n = base, 2
+        while path in taken:
+            path, n = f"{base}-{n}", n + 1
+        taken.add(path)
+        pages.append(SitePage(f"{path}/{_INDEX}", deck_path, tuple(chapters)))
+    return pages
 
 
 def card_pages(deck: Deck) -> dict[str, str]:
-    """Card id → the page it is on, relative to the site root (``slug/``)."""
-    return {card.id: f"{quote(slug)}/" for slug, chapter in zip(chapter_slugs(deck),
-                                                              deck.chapters, strict=True)
-            for card in chapter.cards}
+    """Card id → the address of its page on a web server, relative to the site root."""
+    return {card.id: page.link for page in site_pages(deck) for card in page.cards}
 
 
 def slugify(title: str) -> str:
     text = unicodedata.normalize("NFKC", title).lower()
-    return "-".join(re.findall(r"[\w]+", text))
+    return "-".join(re.findall(r"\w+", text))
 
 
 @dataclass(frozen=True, slots=True)
-class Page:
-    slug: str
-    chapter: Chapter
+class Heading:
+    """An entry of a page's table of contents."""
+
+    id: str
+    title: str
+    """HTML."""
+    level: int
+    children: tuple[Heading, ...] = ()
 
 
-def chapter_page(chapter: Chapter, renderer: Renderer, labels: Mapping[str, str]
-                  ) -> tuple[str, list[Media], list[Diagnostic]]:
-    """The page's Markdown, and the images its cards show (they sit beside the page, so the
-    same flat media names work on the site and in Anki)."""
-    parts = [f"# {renderer.title_markdown(chapter.title)}\n"]
-    if meta := renderer.chapter_meta(chapter):
-        parts.append(f'<div class="ng-meta">{meta}</div>\n')
-    if chapter.cards:
+@dataclass(frozen=True, slots=True)
+class Searchable:
+    """A part of a page the search finds: the page itself, a section, or a card."""
+
+    location: str
+    """Relative to the site root, with the part's anchor."""
+    title: str
+    """HTML, as the page shows it."""
+    body: str
+    """HTML of the text the part holds."""
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PageContent:
+    html: str
+    toc: Heading
+    """The page's ``<h1>``, everything else below it."""
+    media: tuple[Media, ...]
+    """The images the page shows; they sit beside it under their flat names, as in Anki."""
+    searchable: tuple[Searchable, ...]
+    problems: tuple[Diagnostic, ...]
+
+
+def page_content(page: SitePage, rendered: Sequence[tuple[RenderedCard, tuple[Diagnostic, ...]]],
+                 renderer: SiteRenderer, labels: Mapping[str, str]) -> PageContent:
+    """A chapter page; ``rendered`` holds its cards, in order."""
+    writer = _Writer(page, renderer, labels)
+    results = iter(rendered)
+    for n, chapter in enumerate(page.chapters):
+        writer.chapter(chapter)
+        if n == 0 and page.cards:
+            writer.toolbar()
+        before: dict[int, list[Passage]] = defaultdict(list)
+        for passage in chapter.passages:
+            before[passage.before].append(passage)
+        for i, card in enumerate(chapter.cards):
+            for passage in before[i]:
+                writer.passage(passage)
+            writer.card(card, *next(results))
+        for passage in before[len(chapter.cards)]:
+            writer.passage(passage)
+    return writer.finish()
+
+
+def home_content(title: str, pages: Sequence[SitePage], apkg_name: str,
+                 labels: Mapping[str, str]) -> PageContent:
+    rows = "".join(
+        f'<tr><td><a href="{quote(page.url)}">{escape(" / ".join(page.deck_path))}</a></td>'
+        f"<td>{len(page.cards)}</td></tr>"
+        for page in pages)
+    cards = sum(len(page.cards) for page in pages)
+    total = labels["total"].format(cards=cards, chapters=len(pages))
+    heading = escape(title)
+    return PageContent(
+        html=(f"{_h1(heading)}\n<p>{escape(total)}</p>\n"
+              f'<p><a class="md-button md-button--primary" href="{quote(apkg_name)}" '
+              f'download="{escape(apkg_name)}">{escape(labels["download"])}</a></p>\n'
+              f"<table><thead><tr><th>{escape(labels['chapter'])}</th>"
+              f"<th>{escape(labels['cards'])}</th></tr></thead><tbody>{rows}</tbody></table>\n"),
+        toc=Heading(TITLE_ID, heading, 1), media=(), searchable=(), problems=())
+
+
+def _h1(title: str) -> str:
+    return f'<h1 id="{TITLE_ID}">{title}<a class="headerlink" href="#{TITLE_ID}">¶</a></h1>'
+
+
+@dataclass
+class _Node:
+    """A table-of-contents entry while the page is written."""
+
+    id: str
+    title: str
+    level: int
+    children: list[_Node] = field(default_factory=list)
+
+    def frozen(self) -> Heading:
+        return Heading(self.id, self.title, self.level,
+                       tuple(child.frozen() for child in self.children))
+
+
+class _Writer:
+    """Writes one page top to bottom, collecting its contents, images and problems."""
+
+    def __init__(self, page: SitePage, renderer: SiteRenderer,
+                 labels: Mapping[str, str]) -> None:
+        self.page, self.renderer, self.labels = page, renderer, labels
+        title = renderer.title(page.title)
+        self.parts = [_h1(title)]
+        self.root = _Node(TITLE_ID, title, 1)
+        self.sections: list[_Node] = []
+        """The sections open at this point of the page, outermost first."""
+        self.ids: set[str] = set()
+        self.media: dict[str, Media] = {}
+        self.problems: list[Diagnostic] = []
+        self.page_text: list[str] = []
+        self.searchable: list[Searchable] = []
+
+    def chapter(self, chapter: Chapter) -> None:
+        self.sections = []
+        if chapter.meta_span is not None:
+            html = self._text(chapter.path, chapter.meta_span.start, chapter.meta)
+            self.parts.append(f'<div class="ng-meta">{html}</div>')
+            self.page_text.append(html)
+
+    def toolbar(self) -> None:
+        show, hide = escape(self.labels["show_all"]), escape(self.labels["hide_all"])
+        self.parts.append(
+            f'<div class="ng-toolbar"><button type="button" class="md-button ng-toggle-all" '
+            f'data-show="{show}" data-hide="{hide}">{show}</button></div>')
+
+    def passage(self, passage: Passage) -> None:
+        skip = _heading_lines(passage.text) if passage.heading is not None else 0
+        body = "\n".join(passage.text.split("\n")[skip:])
+        html = self._text(passage.span.path, passage.span.start + skip, body) if body else ""
+        if passage.heading is None:
+            self.parts.append(f'<div class="ng-passage">{html}</div>')
+            self.page_text.append(html)
+            return
+        node = _Node(self._section_id(passage.heading), self.renderer.title(passage.heading),
+                     passage.level)
+        del self.sections[max(0, passage.level - 1):]
+        (self.sections[-1] if self.sections else self.root).children.append(node)
+        self.sections.append(node)
+        self.parts.append(
+            f'<h2 id="{node.id}" class="ng-section" data-level="{passage.level}">{node.title}'
+            f'<a class="headerlink" href="#{node.id}">¶</a></h2>')
+        if html:
+            self.parts.append(f'<div class="ng-passage">{html}</div>')
+        self.searchable.append(Searchable(f"{self.page.url}#{node.id}", node.title, html))
+
+    def card(self, card: Card, rendered: RenderedCard, problems: tuple[Diagnostic, ...]) -> None:
+        self.problems.extend(problems)
+        self.media.update((m.name, m) for m in rendered.media)
+        cid = escape(card.id)
+        level = 3 if card.section else 2
+        parts = [f'<article class="ng-card" data-card="{cid}" data-kind="{card.kind.value}" '
+                 f'data-tags="{escape(" ".join(anki_tag(t) for t in card.tags))}">']
+        if rendered.context:
+            parts.append(f'<div class="ng-context">{rendered.context}</div>')
         parts.append(
-            f'<p class="ng-toolbar"><button type="button" class="md-button ng-toggle-all" '
-            f'data-show="{labels["show_all"]}" data-hide="{labels["hide_all"]}">'
-            f'{labels["show_all"]}</button></p>\n')
-    problems: list[Diagnostic] = []
-    media: dict[str, Media] = {}
-    for card in chapter.cards:
-        rendered, found = renderer.card(card)
-        problems.extend(found)
-        parts.append(f"## {renderer.title_markdown(card.title)} {{#{card.id} .ng-card}}\n")
+            f'<h{level} id="{cid}" class="ng-q" tabindex="0" role="button" '
+            f'aria-expanded="false" aria-controls="{cid}-a">{rendered.site_question}'
+            f'<a class="headerlink" href="#{cid}">¶</a></h{level}>')
         if card.tags:
-            tags = "".join(f'<span class="ng-tag">{html.escape(t)}</span>' for t in card.tags)
-            parts.append(f'<p class="ng-tags">{tags}</p>\n')
-        answer = rendered.answer or f'<p class="ng-empty">{labels["no_answer"]}</p>'
-        parts.append(f'<details class="ng-answer">\n'
-                     f'<summary data-search-exclude>{labels["answer"]}</summary>\n'
-                     f'{answer}\n</details>\n')
-        media.update((m.name, m) for m in rendered.media)
-    return "\n".join(parts), list(media.values()), problems
+            tags = "".join(f'<span class="ng-tag">{escape(t)}</span>' for t in card.tags)
+            parts.append(f'<p class="ng-tags">{tags}</p>')
+        answer = rendered.answer or f'<p class="ng-empty">{escape(self.labels["no_answer"])}</p>'
+        parts.append(f'<details class="ng-answer" id="{cid}-a">'
+                     f'<summary>{escape(self.labels["answer"])}</summary>'
+                     f'<div class="ng-answer-body">{answer}</div></details></article>')
+        self.parts.append("".join(parts))
+        title = self.renderer.title(card.title)
+        parent = self.sections[min(len(card.section), len(self.sections)) - 1] if (
+            card.section and self.sections) else self.root
+        parent.children.append(_Node(cid, title, level))
+        self.searchable.append(Searchable(f"{self.page.url}#{cid}", title,
+                                          f"{rendered.context} {rendered.answer}", card.tags))
+
+    def finish(self) -> PageContent:
+        page = Searchable(self.page.url, self.root.title, " ".join(self.page_text))
+        return PageContent("\n".join(self.parts), self.root.frozen(),
+                           tuple(self.media.values()), (page, *self.searchable),
+                           tuple(self.problems))
+
+    def _text(self, path: str, first_line: int, text: str) -> str:
+        rendered = self.renderer.passage(path, first_line, text)
+        self.problems.extend(rendered.problems)
+        self.media.update((m.name, m) for m in rendered.media)
+        return rendered.html
+
+    def _section_id(self, heading: str) -> str:
+        base = f"s-{slugify(heading)}".rstrip("-")
+        sid, n = base, 2
+        while sid in self.ids:
+            sid, n = f"{base}-{n}", n + 1
+        self.ids.add(sid)
+        return sid
 
 
-def home_page(deck: Deck, pages: Sequence[Page], apkg_name: str,
-               labels: Mapping[str, str]) -> str:
-    rows = "\n".join(
-        f"| [{markdown_text(p.chapter.title)}]({quote(p.slug)}/index.md) | "
-        f"{len(p.chapter.cards)} |"
-        for p in pages)
-    total = labels["total"].format(cards=len(deck.cards), chapters=len(deck.chapters))
-    return (
-        f"# {markdown_text(deck.name)}\n\n{total}\n\n"
-        f"[{labels['download']}]({quote(apkg_name)})"
-        f'{{ .md-button .md-button--primary download="{html.escape(apkg_name)}" }}\n\n'
-        f"| {labels['chapter']} | {labels['cards']} |\n|---|---:|\n{rows}\n"
-    )
+_ATX_RE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
+_UNDERLINE_RE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+
+
+def _heading_lines(text: str) -> int:
+    """How many lines a section's heading takes at the top of its passage: one for ``## x``,
+    two for a Setext heading (its text and the ``===`` or ``---`` under it)."""
+    lines = text.split("\n", 2)
+    setext = (not _ATX_RE.match(lines[0]) and len(lines) > 1
+              and _UNDERLINE_RE.match(lines[1]) is not None)
+    return 2 if setext else 1

@@ -1,0 +1,189 @@
+"""The text a reader sees in notegen's HTML, for search results: tags gone, entities
+decoded, and math as readable text (``\\frac{a}{b} \\approx 0`` → ``a/b ≈ 0``), since the
+search shows its snippets as they are, without MathJax.
+
+This reads only HTML that notegen's renderer wrote (sanitized, math in ``arithmatex``
+elements), so a few regular expressions see all of it, in time linear in its length.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+_MATH_RE = re.compile(
+    r'<(span|div) class="arithmatex[^"]*">\\[(\[](.*?)\\[)\]]</\1>', re.DOTALL)
+_TAG_RE = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>", re.DOTALL)
+_BLOCKS = frozenset({
+    "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "tr", "td", "th", "table", "thead",
+    "tbody", "caption", "pre", "blockquote", "hr", "h1", "h2", "h3", "h4", "h5", "h6",
+    "details", "summary", "figure", "figcaption", "img"})
+_MATH_MARK = "\x00"
+_MARK_RE = re.compile(_MATH_MARK)
+
+
+def readable(fragment: str) -> str:
+    """Plain text of an HTML fragment, whitespace collapsed."""
+    math: list[str] = []
+
+    def keep_math(m: re.Match[str]) -> str:
+        math.append(tex_text(html.unescape(m.group(2))))
+        return f" {_MATH_MARK} " if m.group(1) == "div" else _MATH_MARK
+
+    # The mark stands for math while tags go; a NUL is no text in HTML anyway.
+    text = _MATH_RE.sub(keep_math, fragment.replace(_MATH_MARK, ""))
+    text = html.unescape(_TAG_RE.sub(_tag_space, text))
+    if math:
+        pieces = iter(math)
+        text = _MARK_RE.sub(lambda _: next(pieces), text)
+    return " ".join(text.split())
+
+
+def _tag_space(m: re.Match[str]) -> str:
+    """Block elements part words; inline ones (``<b>``, highlighting spans) do not."""
+    return " " if m.group(2) is None or m.group(2).lower() in _BLOCKS else ""
+
+
+# --- TeX ---------------------------------------------------------------------------------------
+
+_GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa "
+          "lambda mu nu xi pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta "
+          "Lambda Xi Pi Sigma Upsilon Phi Psi Omega")
+_SYMBOLS = {
+    **dict(zip(_GREEK.split(), "αβγδεεζηθϑικλμνξπρστυφφχψωΓΔΘΛΞΠΣΥΦΨΩ", strict=True)),
+    "partial": "∂", "nabla": "∇", "infty": "∞", "sum": "∑", "prod": "∏", "int": "∫",
+    "forall": "∀", "exists": "∃", "emptyset": "∅", "cdots": "⋯", "ldots": "…", "dots": "…",
+    "cdot": "·", "prime": "′", "neg": "¬", "lfloor": "⌊", "rfloor": "⌋", "lceil": "⌈",
+    "rceil": "⌉", "langle": "⟨", "rangle": "⟩", "{": "{", "}": "}", "_": "_", "%": "%",
+    "$": "$", "#": "#", "&": "&", "|": "‖", "lvert": "|", "rvert": "|", "vert": "|",
+    "lVert": "‖", "rVert": "‖", "Vert": "‖",
+}
+_RELATIONS = {
+    "approx": "≈", "neq": "≠", "ne": "≠", "leq": "≤", "le": "≤", "geq": "≥", "ge": "≥",
+    "times": "×", "div": "÷", "pm": "±", "mp": "∓", "to": "→", "rightarrow": "→",
+    "leftarrow": "←", "Rightarrow": "⇒", "Leftarrow": "⇐", "leftrightarrow": "↔",
+    "Leftrightarrow": "⇔", "gets": "←", "mapsto": "↦", "in": "∈", "notin": "∉",
+    "subset": "⊂", "subseteq": "⊆", "supset": "⊃", "cup": "∪", "cap": "∩", "sim": "∼",
+    "simeq": "≃", "propto": "∝", "equiv": "≡", "ll": "≪", "gg": "≫", "mid": "|",
+    "land": "∧", "lor": "∨", "wedge": "∧", "vee": "∨", "oplus": "⊕", "otimes": "⊗",
+    "circ": "∘", "iff": "⇔", "implies": "⇒",
+}
+_SPACES = frozenset({",", ";", ":", " ", "quad", "qquad", "\\", "enspace", "thinspace"})
+# Commands that print their argument as it is.
+_WRAPPERS = frozenset({
+    "text", "textrm", "textbf", "textit", "texttt", "mathrm", "mathbf", "mathit", "mathsf",
+    "mathtt", "mathbb", "mathcal", "mathfrak", "boldsymbol", "bm", "operatorname", "mbox",
+    "hbox", "emph", "overline", "underline", "widehat", "widetilde", "hat", "tilde", "bar",
+    "vec", "dot", "ddot", "overrightarrow"})
+# Commands that show nothing themselves (sizes, spacing, environments' names).
+_SILENT = frozenset({
+    "left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl",
+    "biggr", "middle", "limits", "nolimits", "displaystyle", "textstyle", "scriptstyle",
+    "!", "nonumber", "notag", "label", "tag"})
+_FRACTIONS = frozenset({"frac", "dfrac", "tfrac", "cfrac"})
+_MAX_DEPTH = 64
+"""Braces nested deeper than this are read as plain characters (no TeX needs more)."""
+
+
+def tex_text(tex: str) -> str:
+    """TeX as text a reader can follow without MathJax."""
+    return " ".join(_Tex(tex).group(None).split())
+
+
+class _Tex:
+    def __init__(self, tex: str) -> None:
+        self.tex = tex
+        self.i = 0
+        self.depth = 0
+
+    def group(self, close: str | None) -> str:
+        """Text up to ``close`` (consumed) or the end."""
+        parts: list[str] = []
+        tex = self.tex
+        while self.i < len(tex):
+            c = tex[self.i]
+            if c == close:
+                self.i += 1
+                break
+            if c == "\\":
+                parts.append(self.command())
+            elif c == "{" and self.depth < _MAX_DEPTH:
+                self.i += 1
+                parts.append(self.nested("}"))
+            elif c in "{}":
+                self.i += 1
+            elif c in "&~":  # alignment, a non-breaking space
+                self.i += 1
+                parts.append(" ")
+            else:
+                self.i += 1
+                parts.append(c)
+        return "".join(parts)
+
+    def nested(self, close: str) -> str:
+        self.depth += 1
+        try:
+            return self.group(close)
+        finally:
+            self.depth -= 1
+
+    def name(self) -> str:
+        """The name of the command at ``self.i`` (just after its backslash)."""
+        tex, start = self.tex, self.i
+        if start >= len(tex):
+            return ""
+        if not tex[start].isalpha():
+            self.i += 1
+            return tex[start]
+        end = start
+        while end < len(tex) and tex[end].isalpha():
+            end += 1
+        self.i = end
+        while self.i < len(tex) and tex[self.i] == " ":  # TeX drops spaces after a name
+            self.i += 1
+        return tex[start:end]
+
+    def argument(self) -> str:
+        tex = self.tex
+        while self.i < len(tex) and tex[self.i] == " ":
+            self.i += 1
+        if self.i >= len(tex):
+            return ""
+        if tex[self.i] == "{" and self.depth < _MAX_DEPTH:
+            self.i += 1
+            return self.nested("}")
+        if tex[self.i] == "\\":
+            return self.command()
+        self.i += 1
+        return tex[self.i - 1]
+
+    def command(self) -> str:
+        self.i += 1
+        name = self.name()
+        if name in _FRACTIONS:
+            top, bottom = self.argument(), self.argument()
+            return f"{_atom(top)}/{_atom(bottom)}"
+        if name == "sqrt":
+            if self.tex.startswith("[", self.i):
+                self.i += 1
+                self.nested("]")
+            return f"√{_atom(self.argument())}"
+        if name in ("begin", "end"):
+            self.argument()  # the environment's name
+            return " "
+        if name in _WRAPPERS:
+            return self.argument()
+        if name in _SILENT:
+            return ""
+        if name in _SPACES:
+            return " "
+        if name in _RELATIONS:
+            return f" {_RELATIONS[name]} "
+        # An operator's name (\log, \max, \sin) reads as a word.
+        return _SYMBOLS.get(name, f"{name} ")
+
+
+def _atom(text: str) -> str:
+    """A fraction's part, in parentheses unless it is a single symbol or number."""
+    text = " ".join(text.split())
+    return text if len(text) <= 1 or text.replace(".", "").isalnum() else f"({text})"
