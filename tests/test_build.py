@@ -79,7 +79,7 @@ def test_titles_read_on_the_site_exactly_as_in_the_notes(tmp_path: Path) -> None
     report = build(notes, tmp_path / "out", SiteConfig())
     first, second = report.deck.cards
     page = next((tmp_path / "out" / "site").glob("*/index.html")).read_text(encoding="utf-8")
-    headings = dict(re.findall(r'<h2 class="ng-card" id="(\w+)">(.*?)<a class="headerlink"',
+    headings = dict(re.findall(r'<h2 id="(\w+)" class="ng-q"[^>]*>(.*?)<a class="headerlink"',
                                page))
     assert _text(headings[first.id]) == first.title
     assert first.title == ("Why use ReLU (rectified linear unit) here? *not emphasis* a<b & $5 "

@@ -1,16 +1,25 @@
-"""The notes' own terms, for the site's Chinese search.
+"""The notes' own words, for the site's Chinese search.
 
 Search segments Chinese with jieba, whose general dictionary cuts 过拟合 into 过|拟合 and 交叉熵
 into 交叉|熵. Terms of the notes' field are found in the notes themselves: short Chinese
 strings that recur and hold together (their parts seldom occur without them), plus short
 bold phrases. Given to jieba as a user dictionary, they stay whole words.
+
+jieba itself runs in a process of its own (``Jieba``): its dictionary takes a second and some
+60 MB to load, which the build's process is spared, and it loads while the build goes on.
 """
 
 from __future__ import annotations
 
+import logging
+import marshal
 import re
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import IO, Any
 
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
 _BOLD = re.compile(r"\*\*([^*\n]{2,16}?)\*\*|<b>([^<\n]{2,16}?)</b>")
@@ -63,3 +72,82 @@ def bold_phrases(texts: Iterable[str]) -> list[str]:
             if _HAN_RUN.search(phrase) and " " not in phrase:
                 found.append(phrase)
     return found
+
+
+# --- jieba, in a process of its own ---------------------------------------------------------
+
+class Jieba:
+    """A jieba process, loading its dictionaries (jieba's own, or ``main``, then ``user``) from
+    the moment it starts. Requests are answered in order; ``send`` does not wait for the
+    answer, ``receive`` does."""
+
+    def __init__(self, main: Path | None = None, user: Path | None = None) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", "from notegen.terms import serve_jieba; serve_jieba()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self._send((str(main) if main else None, str(user) if user else None))
+
+    def known(self, words: Sequence[str]) -> list[bool]:
+        """Whether jieba's dictionaries hold each word (before any terms are added)."""
+        self.send("known", words)
+        return list(self.receive())
+
+    def send(self, kind: str, items: Sequence[str], terms: Sequence[str] = ()) -> None:
+        """Ask for ``known`` words, or for the words of each Chinese run to ``cut`` with the
+        ``terms`` added to the dictionary."""
+        self._send((kind, list(items), list(terms)))
+
+    def receive(self) -> Any:
+        assert self._process.stdout is not None
+        try:
+            return marshal.load(self._process.stdout)
+        except EOFError:
+            raise RuntimeError(f"jieba stopped (exit status {self._process.wait()})") from None
+
+    def close(self) -> None:
+        if self._process.stdin is not None:
+            self._process.stdin.close()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+
+    def _send(self, request: Any) -> None:
+        assert self._process.stdin is not None
+        marshal.dump(request, self._process.stdin)
+        self._process.stdin.flush()
+
+
+def serve_jieba(requests: IO[bytes] | None = None, answers: IO[bytes] | None = None) -> None:
+    """The jieba process: answers requests from ``Jieba`` until its input closes."""
+    requests = requests or sys.stdin.buffer
+    answers = answers or sys.stdout.buffer
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # it announces loading its dictionary on stderr
+    main, user = marshal.load(requests)
+    tokenizer = jieba.Tokenizer(main or jieba.DEFAULT_DICT)
+    tokenizer.initialize()
+    if user:
+        tokenizer.load_userdict(user)
+    added: list[str] | None = None
+    while True:
+        try:
+            kind, items, terms = marshal.load(requests)
+        except EOFError:
+            return
+        if kind == "known":
+            answer: list[Any] = [tokenizer.FREQ.get(word, 0) > 0 for word in items]
+        else:
+            if added is None:
+                for term in terms:
+                    tokenizer.add_word(term)
+                added = terms
+            if terms != added:
+                raise ValueError("one jieba process serves one set of terms")
+            answer = [list(tokenizer.cut(run)) for run in items]
+        marshal.dump(answer, answers)
+        answers.flush()

@@ -13,6 +13,7 @@ server.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ...cache import Cache
@@ -21,10 +22,10 @@ from ...diagnostics import Diagnostic, NotegenError
 from ...ir import Deck
 from ...render import Renderer
 from .assets import StaticFile, own_files, user_files
-from .chinese import Segmenter
+from .chinese import Chinese
 from .mkdocs import mkdocs_config, reuse_salt, run_mkdocs, settings
 from .nav import nav_config
-from .pages import HOME, LABELS, card_pages, home_content, page_content, site_pages
+from .pages import HOME, LABELS, SitePage, card_pages, home_content, page_content, site_pages
 from .plugin import PAGES_PLUGIN, SEARCH_PLUGIN, BuiltPage, PagesPlugin, Reuse, SearchPlugin
 from .rendering import site_renderer
 from .search import index_docs, note_terms
@@ -39,9 +40,44 @@ def build_site(deck: Deck, renderer: Renderer, out: Path, apkg_name: str,
     changed since the build that published ``previous`` are taken from there."""
     cache = cache or Cache(None)
     site = settings(deck, site_config)
-    labels = LABELS["zh" if site.language.startswith("zh") else "en"]
+    chinese = Chinese(site.dictionaries)
+    try:
+        terms = note_terms(deck, chinese, cache) if site.search is not None else None
+        labels = LABELS["zh" if site.language.startswith("zh") else "en"]
+        pages = site_pages(deck)
+        built, statics, problems = _pages(deck, pages, renderer, apkg_name, out, labels)
+        raw = mkdocs_config(site_config, site_config.name or deck.name, out / "docs",
+                            out / "site", nav_config(labels["home"], pages), site)
+        for key in ("extra_css", "extra_javascript"):
+            found, wrong = user_files(site_config.raw.get(key) or [], key, site_config.file,
+                                      str(site_config.raw.get("docs_dir") or "docs"),
+                                      site.where)
+            if wrong:
+                raise NotegenError(*wrong)
+            statics.extend(found)
+        salt = reuse_salt(raw, site_config, site)
+        reuse = Reuse(previous, cache.table("site-pages"), salt) if salt is not None else None
+        templates = cache.folder / "templates" if cache.folder else None
+        plugins: list[tuple[str, object, dict[str, object]]] = [
+            (PAGES_PLUGIN, PagesPlugin(built, statics, reuse, templates), {})]
+        if terms is not None and site.search is not None:
+            chinese.use(terms())
+            docs = index_docs([page.content.searchable for page in built], chinese,
+                              cache.table("site-search"))
+            plugins.append((SEARCH_PLUGIN, SearchPlugin(docs), dict(site.search)))
+        (out / "docs").mkdir(parents=True, exist_ok=True)
+        run_mkdocs(raw, site_config, plugins)
+    finally:
+        chinese.close()
+    return problems
+
+
+def _pages(deck: Deck, pages: Sequence[SitePage], renderer: Renderer, apkg_name: str,
+           out: Path, labels: Mapping[str, str]
+           ) -> tuple[list[BuiltPage], list[StaticFile], list[Diagnostic]]:
+    """The home page and every chapter page, the files the site serves, and the problems
+    found rendering."""
     adapted = site_renderer(renderer)
-    pages = site_pages(deck)
     rendered = iter(adapted.cards([card for page in pages for card in page.cards]))
     built = [BuiltPage(HOME, labels["home"], home_content(deck.name, pages, apkg_name, labels))]
     statics = [*own_files(), StaticFile(apkg_name, out / apkg_name)]
@@ -52,25 +88,4 @@ def build_site(deck: Deck, renderer: Renderer, out: Path, apkg_name: str,
         folder = page.path.removesuffix("index.md")
         statics.extend(StaticFile(folder + media.name, media.file) for media in content.media)
         problems.extend(content.problems)
-    raw = mkdocs_config(site_config, site_config.name or deck.name, out / "docs", out / "site",
-                        nav_config(labels["home"], pages), site)
-    for key in ("extra_css", "extra_javascript"):
-        found, wrong = user_files(site_config.raw.get(key) or [], key, site_config.file,
-                                  str(site_config.raw.get("docs_dir") or "docs"), site.where)
-        if wrong:
-            raise NotegenError(*wrong)
-        statics.extend(found)
-    salt = reuse_salt(raw, site_config, site)
-    reuse = (Reuse(previous, cache.table("site-pages"), salt)
-             if previous is not None and salt is not None else None)
-    plugins: list[tuple[str, object, dict[str, object]]] = [
-        (PAGES_PLUGIN, PagesPlugin(built, statics, reuse), {})]
-    if site.search is not None:
-        segmenter = Segmenter(site.dictionaries,
-                              note_terms(deck, site.dictionaries, cache.table("site-terms")))
-        parts = [part for page in built for part in page.content.searchable]
-        docs = index_docs(parts, segmenter, cache.table("site-search"))
-        plugins.append((SEARCH_PLUGIN, SearchPlugin(docs), dict(site.search)))
-    (out / "docs").mkdir(parents=True, exist_ok=True)
-    run_mkdocs(raw, site_config, plugins)
-    return problems
+    return built, statics, problems

@@ -1,24 +1,23 @@
 """Chinese words for the search index, cut the way Material's search plugin cuts them: jieba
-(plus the user's own jieba dictionaries from the search settings) with the notes' own terms
-added, every run of Chinese characters becoming its words parted by U+200B, which the search
+(with the user's own jieba dictionaries from the search settings) and the notes' own terms,
+every run of Chinese characters becoming its words parted by U+200B, which the search
 separates words on.
 
-jieba's dictionary takes a second and some 60 MB to load, so it is loaded only when a text
-to cut holds Chinese, once per process; another build in the same process (``notegen
-serve``) takes back the terms of the last one before it adds its own.
+jieba runs in a process of its own (terms.Jieba), started only when a word to look up or a
+text to cut holds Chinese. Requests go out as soon as they are known and their answers are
+read when they are needed, so that jieba loads and cuts while the build goes on.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 
 from ...cache import digest
+from ...terms import Jieba
 
 # Han script, as Material's plugin finds it (``\p{script: Han}``).
 HAN_RE = re.compile(
@@ -40,77 +39,58 @@ class Dictionaries:
                       *(file.read_bytes() if file else b"" for file in (self.main, self.user)))
 
 
-class Segmenter:
-    """Cuts texts with one set of dictionaries and terms."""
+class Chinese:
+    """Cutting Chinese for one build; ``close`` ends jieba's process."""
 
-    def __init__(self, dictionaries: Dictionaries, terms: Sequence[str] = ()) -> None:
-        self.dictionaries, self.terms = dictionaries, tuple(terms)
-        self._base = dictionaries.digest()
-        self.digest = digest(self._base, *self.terms)
-        """Of everything the cut depends on."""
+    def __init__(self, dictionaries: Dictionaries) -> None:
+        self.dictionaries = dictionaries
+        self.base = dictionaries.digest()
+        """Digest of the dictionaries, without the notes' terms."""
+        self.terms: tuple[str, ...] = ()
+        self._jieba: Jieba | None = None
         self._words: dict[str, str] = {}
 
-    def known(self, word: str) -> bool:
-        """Whether jieba's dictionaries (without the notes' terms) hold the word."""
-        return bool(_loaded(self.dictionaries, self._base, ()).FREQ.get(word, 0) > 0)
+    @property
+    def digest(self) -> str:
+        """Of everything a cut depends on."""
+        return digest(self.base, *self.terms)
 
-    def __call__(self, text: str) -> str:
-        return HAN_RE.sub(self._cut, text).strip(WORD_BREAK)
+    def known(self, words: Sequence[str]) -> Callable[[], list[bool]]:
+        """Whether jieba's dictionaries hold each word, when called."""
+        if not words:
+            return list
+        jieba = self._started()
+        jieba.send("known", words)
+        return lambda: list(jieba.receive())
 
-    def _cut(self, run: re.Match[str]) -> str:
-        text = run.group()
-        if text not in self._words:
-            tokenizer = _loaded(self.dictionaries, self._base, self.terms)
-            self._words[text] = WORD_BREAK + WORD_BREAK.join(tokenizer.cut(text)) + WORD_BREAK
-        return self._words[text]
+    def use(self, terms: Sequence[str]) -> None:
+        """The notes' terms, added to jieba's dictionary for every cut after this."""
+        self.terms = tuple(terms)
 
+    def cut(self, texts: Sequence[str]) -> Callable[[], list[str]]:
+        """The texts, their Chinese cut into words, when called (one cut at a time)."""
+        runs = list(dict.fromkeys(run for text in texts for run in HAN_RE.findall(text)
+                                  if run not in self._words))
+        if runs:
+            self._started().send("cut", runs, self.terms)
 
-class _Jieba:
-    """One jieba tokenizer, its dictionaries loaded, and the terms added to it."""
+        def finish() -> list[str]:
+            if runs:
+                assert self._jieba is not None
+                for run, words in zip(runs, self._jieba.receive(), strict=True):
+                    self._words[run] = WORD_BREAK + WORD_BREAK.join(words) + WORD_BREAK
+            words = self._words
+            return [HAN_RE.sub(lambda m: words[m.group()], text).strip(WORD_BREAK)
+                    for text in texts]
 
-    def __init__(self, dictionaries: Dictionaries, base: str) -> None:
-        import jieba
+        return finish
 
-        jieba.setLogLevel(logging.WARNING)  # it announces loading its dictionary on stderr
-        self.base = base
-        main = dictionaries.main
-        self.tokenizer: Any = jieba.Tokenizer(str(main) if main else jieba.DEFAULT_DICT)
-        self.tokenizer.initialize()
-        if dictionaries.user:
-            self.tokenizer.load_userdict(str(dictionaries.user))
-        self.terms: tuple[str, ...] = ()
-        self._before: dict[str, int | None] = {}
-        """What the terms changed: each word's (and prefix's) frequency before, or None."""
-        self._total = self.tokenizer.total
+    def close(self) -> None:
+        if self._jieba is not None:
+            self._jieba.close()
+            self._jieba = None
 
-    def use(self, terms: tuple[str, ...]) -> Any:
-        if terms != self.terms:
-            self._take_back()
-            freq = self.tokenizer.FREQ
-            for term in terms:
-                for end in range(1, len(term) + 1):
-                    self._before.setdefault(term[:end], freq.get(term[:end]))
-                self.tokenizer.add_word(term)
-            self.terms = terms
-        return self.tokenizer
-
-    def _take_back(self) -> None:
-        freq = self.tokenizer.FREQ
-        for word, before in self._before.items():
-            if before is None:
-                freq.pop(word, None)
-            else:
-                freq[word] = before
-        self._before = {}
-        self.tokenizer.total = self._total
-
-
-_JIEBA: _Jieba | None = None
-
-
-def _loaded(dictionaries: Dictionaries, base: str, terms: tuple[str, ...]) -> Any:
-    """jieba with ``dictionaries`` (whose digest is ``base``) and ``terms`` added."""
-    global _JIEBA
-    if _JIEBA is None or _JIEBA.base != base:
-        _JIEBA = _Jieba(dictionaries, base)
-    return _JIEBA.use(terms)
+    def _started(self) -> Jieba:
+        if self._jieba is None:
+            self._jieba = Jieba(self.dictionaries.main, self.dictionaries.user)
+        return self._jieba

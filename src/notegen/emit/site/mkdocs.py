@@ -105,6 +105,8 @@ def mkdocs_config(site_config: SiteConfig, name: str, docs: Path, site: Path,
         strict=True,
         theme=theme,
         nav=list(nav),
+        markdown_extensions=[{n: options} if options else n for n, options in _named(
+            raw.get("markdown_extensions") or [], "markdown_extensions", where)],
         extra={**extra, "polyfills": [*polyfills, SHIM]},
         plugins=[{n: options} if options else n
                  for n, options in _named(raw.get("plugins") or [], "plugins", where)
@@ -133,8 +135,10 @@ def reuse_salt(raw: Mapping[str, Any], site_config: SiteConfig, settings: Settin
         overrides = [item for file in sorted(folder.rglob("*")) if file.is_file()
                      for item in (file.relative_to(folder).as_posix().encode(),
                                   file.read_bytes())]
+    # Where the build writes (a staging folder of its own) is on no page.
+    settings_ = {key: value for key, value in raw.items() if key not in ("docs_dir", "site_dir")}
     return digest(_CODE, metadata.version("mkdocs"), metadata.version("mkdocs-material"),
-                  json.dumps(raw, sort_keys=True, default=repr), *overrides)
+                  json.dumps(settings_, sort_keys=True, default=repr), *overrides)
 
 
 def _language(deck: Deck, raw: Mapping[str, Any], where: str) -> str:
@@ -214,7 +218,7 @@ def run_mkdocs(raw: dict[str, Any], site_config: SiteConfig,
     with _mkdocs_warnings() as collected:
         failed, warned = config.validate()
         problems = [f"{key}: {exc}" for key, exc in (*failed, *warned)]
-        for name, plugin, options in plugins:
+        for name, plugin, options in [] if problems else plugins:
             failed, warned = plugin.load_config(dict(options), config_file)
             problems += [f"plugins: {name}: {key}: {exc}" for key, exc in (*failed, *warned)]
             config.plugins[name] = plugin

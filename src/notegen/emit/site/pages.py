@@ -61,6 +61,11 @@ class SitePage:
         return self.path.removesuffix(".md") + ".html"
 
     @property
+    def address(self) -> str:
+        """``url``, as a link writes it."""
+        return quote(self.url)
+
+    @property
     def link(self) -> str:
         """The page's address on a web server, relative to the site root (``chapter/``)."""
         return quote(self.path.removesuffix(_INDEX))
@@ -115,11 +120,11 @@ class Searchable:
     """A part of a page the search finds: the page itself, a section, or a card."""
 
     location: str
-    """Relative to the site root, with the part's anchor."""
+    """Relative to the site root, as a link writes it, with the part's anchor."""
     title: str
     """HTML, as the page shows it."""
-    body: str
-    """HTML of the text the part holds."""
+    body: tuple[str, ...]
+    """HTML of the text the part holds, in pieces (kept as the page holds them)."""
     tags: tuple[str, ...] = ()
 
 
@@ -158,7 +163,7 @@ def page_content(page: SitePage, rendered: Sequence[tuple[RenderedCard, tuple[Di
 def home_content(title: str, pages: Sequence[SitePage], apkg_name: str,
                  labels: Mapping[str, str]) -> PageContent:
     rows = "".join(
-        f'<tr><td><a href="{quote(page.url)}">{escape(" / ".join(page.deck_path))}</a></td>'
+        f'<tr><td><a href="{page.address}">{escape(" / ".join(page.deck_path))}</a></td>'
         f"<td>{len(page.cards)}</td></tr>"
         for page in pages)
     cards = sum(len(page.cards) for page in pages)
@@ -196,7 +201,9 @@ class _Writer:
 
     def __init__(self, page: SitePage, renderer: SiteRenderer,
                  labels: Mapping[str, str]) -> None:
-        self.page, self.renderer, self.labels = page, renderer, labels
+        self.page, self.renderer = page, renderer
+        self.labels = {key: escape(text) for key, text in labels.items()}
+        self.address = page.address
         title = renderer.title(page.title)
         self.parts = [_h1(title)]
         self.root = _Node(TITLE_ID, title, 1)
@@ -216,7 +223,7 @@ class _Writer:
             self.page_text.append(html)
 
     def toolbar(self) -> None:
-        show, hide = escape(self.labels["show_all"]), escape(self.labels["hide_all"])
+        show, hide = self.labels["show_all"], self.labels["hide_all"]
         self.parts.append(
             f'<div class="ng-toolbar"><button type="button" class="md-button ng-toggle-all" '
             f'data-show="{show}" data-hide="{hide}">{show}</button></div>')
@@ -239,7 +246,7 @@ class _Writer:
             f'<a class="headerlink" href="#{node.id}">¶</a></h2>')
         if html:
             self.parts.append(f'<div class="ng-passage">{html}</div>')
-        self.searchable.append(Searchable(f"{self.page.url}#{node.id}", node.title, html))
+        self.searchable.append(Searchable(f"{self.address}#{node.id}", node.title, (html,)))
 
     def card(self, card: Card, rendered: RenderedCard, problems: tuple[Diagnostic, ...]) -> None:
         self.problems.extend(problems)
@@ -257,20 +264,21 @@ class _Writer:
         if card.tags:
             tags = "".join(f'<span class="ng-tag">{escape(t)}</span>' for t in card.tags)
             parts.append(f'<p class="ng-tags">{tags}</p>')
-        answer = rendered.answer or f'<p class="ng-empty">{escape(self.labels["no_answer"])}</p>'
+        answer = rendered.answer or f'<p class="ng-empty">{self.labels["no_answer"]}</p>'
         parts.append(f'<details class="ng-answer" id="{cid}-a">'
-                     f'<summary>{escape(self.labels["answer"])}</summary>'
+                     f'<summary>{self.labels["answer"]}</summary>'
                      f'<div class="ng-answer-body">{answer}</div></details></article>')
         self.parts.append("".join(parts))
-        title = self.renderer.title(card.title)
+        # A card without a front of its own asks its title: that is its question's HTML.
+        title = self.renderer.title(card.title) if card.front else rendered.question
         parent = self.sections[min(len(card.section), len(self.sections)) - 1] if (
             card.section and self.sections) else self.root
         parent.children.append(_Node(cid, title, level))
-        self.searchable.append(Searchable(f"{self.page.url}#{cid}", title,
-                                          f"{rendered.context} {rendered.answer}", card.tags))
+        self.searchable.append(Searchable(f"{self.address}#{cid}", title,
+                                          (rendered.context, rendered.answer), card.tags))
 
     def finish(self) -> PageContent:
-        page = Searchable(self.page.url, self.root.title, " ".join(self.page_text))
+        page = Searchable(self.address, self.root.title, tuple(self.page_text))
         return PageContent("\n".join(self.parts), self.root.frozen(),
                            tuple(self.media.values()), (page, *self.searchable),
                            tuple(self.problems))

@@ -15,7 +15,7 @@ pages opened from ``file://``. No page is parsed for it.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,8 +54,8 @@ class BuiltPage:
 class Reuse:
     """What lets a page be taken from the previous build."""
 
-    previous: Path
-    """The site the previous build published."""
+    previous: Path | None
+    """The site the previous build published, if any."""
     table: Table
     """Page key → digest of the HTML written for it."""
     salt: str
@@ -65,9 +65,11 @@ class Reuse:
 
 class PagesPlugin(BasePlugin):  # type: ignore[misc]  # mkdocs is untyped here
     def __init__(self, pages: Sequence[BuiltPage], statics: Sequence[StaticFile],
-                 reuse: Reuse | None) -> None:
+                 reuse: Reuse | None, templates: Path | None) -> None:
+        """``templates``: where compiled theme templates are kept between builds."""
         super().__init__()
         self.pages, self.statics, self.reuse = pages, statics, reuse
+        self.templates = templates
         self.reused = 0
         self._env: jinja2.Environment | None = None
         self._contexts: dict[str, Any] = {}
@@ -85,6 +87,10 @@ class PagesPlugin(BasePlugin):  # type: ignore[misc]  # mkdocs is untyped here
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig,
                files: Files) -> jinja2.Environment:
         self._env = env
+        if self.templates is not None:
+            # Keyed by each template's source: a changed theme is compiled again.
+            self.templates.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(self.templates))
         if self.reuse is not None:
             theme = env.loader
             assert theme is not None
@@ -111,7 +117,7 @@ class PagesPlugin(BasePlugin):  # type: ignore[misc]  # mkdocs is untyped here
     def _previous(self, key: str, built: BuiltPage) -> tuple[Path, str] | None:
         """The previous build's output of this page and the digest it had, if the page has
         not changed since."""
-        if self.reuse is None:
+        if self.reuse is None or self.reuse.previous is None:
             return None
         expected = self.reuse.table.get(key)
         url = built.path.removesuffix(".md") + ".html"
@@ -171,7 +177,8 @@ def _ids(heading: Heading) -> list[str]:
 
 
 class SearchPlugin(BasePlugin[SearchConfig]):  # type: ignore[misc]
-    def __init__(self, docs: Sequence[Mapping[str, Any]]) -> None:
+    def __init__(self, docs: Callable[[], Sequence[Mapping[str, Any]]]) -> None:
+        """``docs`` gives the index's documents, once the pages are built."""
         super().__init__()
         self.docs = docs
 
@@ -195,7 +202,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):  # type: ignore[misc]
             {"config": {"lang": self.config.lang, "separator": self.config.separator,
                         "pipeline": [p.strip() for p in self.config.pipeline],
                         "fields": fields},
-             "docs": self.docs},
+             "docs": self.docs()},
             ensure_ascii=False, separators=(",", ":"))
         folder = Path(config.site_dir) / "search"
         folder.mkdir(parents=True, exist_ok=True)

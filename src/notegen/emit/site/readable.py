@@ -8,6 +8,7 @@ elements), so a few regular expressions see all of it, in time linear in its len
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -85,88 +86,82 @@ _MAX_DEPTH = 64
 """Braces nested deeper than this are read as plain characters (no TeX needs more)."""
 
 
+@functools.lru_cache(maxsize=4096)
 def tex_text(tex: str) -> str:
     """TeX as text a reader can follow without MathJax."""
     return " ".join(_Tex(tex).group(None).split())
 
 
+# A command and the spaces TeX drops after its name, a one-character command, a brace, a
+# character with a meaning of its own, or a run of plain text.
+_TOKEN_RE = re.compile(r"\\([A-Za-z]+) *|\\(.)|([{}&~])|([^\\{}&~]+)", re.DOTALL)
+
+
 class _Tex:
     def __init__(self, tex: str) -> None:
-        self.tex = tex
+        # (command name, None) or (None, text): a brace or a special character as text.
+        self.tokens = [(m.group(1) or m.group(2), m.group(3) or m.group(4))
+                       for m in _TOKEN_RE.finditer(tex)]
         self.i = 0
         self.depth = 0
 
     def group(self, close: str | None) -> str:
         """Text up to ``close`` (consumed) or the end."""
         parts: list[str] = []
-        tex = self.tex
-        while self.i < len(tex):
-            c = tex[self.i]
-            if c == close:
-                self.i += 1
+        while self.i < len(self.tokens):
+            command, text = self.tokens[self.i]
+            self.i += 1
+            if command is not None:
+                parts.append(self.command(command))
+            elif text == close:
                 break
-            if c == "\\":
-                parts.append(self.command())
-            elif c == "{" and self.depth < _MAX_DEPTH:
-                self.i += 1
-                parts.append(self.nested("}"))
-            elif c in "{}":
-                self.i += 1
-            elif c in "&~":  # alignment, a non-breaking space
-                self.i += 1
+            elif text == "{" and self.depth < _MAX_DEPTH:
+                parts.append(self.nested())
+            elif text in ("{", "}"):
+                continue
+            elif text in ("&", "~"):  # alignment, a non-breaking space
                 parts.append(" ")
             else:
-                self.i += 1
-                parts.append(c)
+                parts.append(text or "")
         return "".join(parts)
 
-    def nested(self, close: str) -> str:
+    def nested(self) -> str:
         self.depth += 1
         try:
-            return self.group(close)
+            return self.group("}")
         finally:
             self.depth -= 1
 
-    def name(self) -> str:
-        """The name of the command at ``self.i`` (just after its backslash)."""
-        tex, start = self.tex, self.i
-        if start >= len(tex):
-            return ""
-        if not tex[start].isalpha():
-            self.i += 1
-            return tex[start]
-        end = start
-        while end < len(tex) and tex[end].isalpha():
-            end += 1
-        self.i = end
-        while self.i < len(tex) and tex[self.i] == " ":  # TeX drops spaces after a name
-            self.i += 1
-        return tex[start:end]
-
     def argument(self) -> str:
-        tex = self.tex
-        while self.i < len(tex) and tex[self.i] == " ":
+        while self.i < len(self.tokens):
+            command, text = self.tokens[self.i]
             self.i += 1
-        if self.i >= len(tex):
-            return ""
-        if tex[self.i] == "{" and self.depth < _MAX_DEPTH:
-            self.i += 1
-            return self.nested("}")
-        if tex[self.i] == "\\":
-            return self.command()
-        self.i += 1
-        return tex[self.i - 1]
+            if command is not None:
+                return self.command(command)
+            if text == "{" and self.depth < _MAX_DEPTH:
+                return self.nested()
+            if text and text.strip():
+                text = text.lstrip()
+                if len(text) > 1:  # the argument is its first character; the rest follows
+                    self.i -= 1
+                    self.tokens[self.i] = (None, text[1:])
+                return text[0]
+        return ""
 
-    def command(self) -> str:
-        self.i += 1
-        name = self.name()
+    def optional(self) -> None:
+        """Skip an optional ``[…]`` argument (``\\sqrt[3]{x}``)."""
+        if self.i < len(self.tokens):
+            command, text = self.tokens[self.i]
+            if command is None and text and text.startswith("[") and "]" in text:
+                rest = text[text.index("]") + 1:]
+                self.tokens[self.i] = (None, rest)
+
+    def command(self, name: str) -> str:
         if name in _FRACTIONS:
             top, bottom = self.argument(), self.argument()
             return f"{_atom(top)}/{_atom(bottom)}"
         if name == "sqrt":
-            if self.tex.startswith("[", self.i):
-                self.i += 1
-                self.nested("]")
+            self.optional()
             return f"√{_atom(self.argument())}"
         if name in ("begin", "end"):
             self.argument()  # the environment's name
@@ -179,7 +174,7 @@ class _Tex:
             return " "
         if name in _RELATIONS:
             return f" {_RELATIONS[name]} "
-        # An operator's name (\log, \max, \sin) reads as a word.
+        # An operator's name (\\log, \\max, \\sin) reads as a word.
         return _SYMBOLS.get(name, f"{name} ")
 
 
