@@ -19,9 +19,11 @@ from ...diagnostics import Diagnostic, error
 
 ASSETS = "assets/notegen"
 MATHJAX = "assets/mathjax"
-SHIM = f"{ASSETS}/iframe-worker/shim.js"
-"""Material looks for a polyfill whose path names iframe-worker before it would add one from
-a CDN; this one is vendored (iframe-worker 1.0.4, MIT, its licence beside it)."""
+POLYFILLS = (f"{ASSETS}/head/file-protocol.js", f"{ASSETS}/head/iframe-worker/shim.js")
+"""Scripts the theme loads in every page's <head>, before itself: the theme without instant
+navigation from file://, and search's worker in an iframe there (Material looks for a
+polyfill whose path names iframe-worker before it would add one from a CDN; this one is
+vendored: iframe-worker 1.0.4, MIT, its licence beside it)."""
 _OWN = Path(__file__).resolve().parents[2] / "assets" / "site"
 # What MathJax 3 loads to typeset TeX with its menu off: about 2 MB. django-static-mathjax
 # ships MathJax 3's es5 build (it needs no Django).

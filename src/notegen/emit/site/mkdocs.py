@@ -17,7 +17,7 @@ from ...config import SiteConfig
 from ...diagnostics import NotegenError, error
 from ...ir import Deck
 from ...read import display_path
-from .assets import SHIM, scripts, stylesheets
+from .assets import POLYFILLS, scripts, stylesheets
 from .chinese import HAN_RE, Dictionaries
 from .markup import escape
 
@@ -107,7 +107,7 @@ def mkdocs_config(site_config: SiteConfig, name: str, docs: Path, site: Path,
         nav=list(nav),
         markdown_extensions=[{n: options} if options else n for n, options in _named(
             raw.get("markdown_extensions") or [], "markdown_extensions", where)],
-        extra={**extra, "polyfills": [*polyfills, SHIM]},
+        extra={**extra, "polyfills": [*POLYFILLS, *polyfills]},
         plugins=[{n: options} if options else n
                  for n, options in _named(raw.get("plugins") or [], "plugins", where)
                  if n not in (*_SEARCH, *_DROPPED)],
