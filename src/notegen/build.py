@@ -118,8 +118,7 @@ def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None
         anki = write_apkg(deck, renderer, staging / apkg_name,
                           lambda cid, fp: loaded.ledger.last_changed(cid, fp, now),
                           site_config.url, lambda card: pages[card.id])
-        site_problems = build_site(deck, renderer, staging, apkg_name, site_config, cache,
-                                   out / "site")
+        site = build_site(deck, renderer, staging, apkg_name, site_config, cache, out / "site")
         ledger = loaded.ledger.updated(loaded.identified, loaded.notes_root, anki.fingerprints,
                                        now)
         pending = ledger.write_pending()
@@ -138,7 +137,7 @@ def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None
         matches=loaded.identified.matches,
         newly_retired=loaded.identified.newly_retired,
         retired=loaded.identified.retired,
-        problems=tuple(dict.fromkeys((*loaded.problems, *anki.problems, *site_problems))),
+        problems=tuple(dict.fromkeys((*loaded.problems, *anki.problems, *site.problems))),
     )
 
 

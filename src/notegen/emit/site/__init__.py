@@ -14,6 +14,7 @@ server.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from ...cache import Cache
@@ -30,12 +31,23 @@ from .plugin import PAGES_PLUGIN, SEARCH_PLUGIN, BuiltPage, PagesPlugin, Reuse, 
 from .rendering import site_renderer
 from .search import index_docs, note_terms
 
-__all__ = ["build_site", "card_pages"]
+__all__ = ["SiteReport", "build_site", "card_pages"]
+
+
+@dataclass(frozen=True, slots=True)
+class SiteReport:
+    problems: tuple[Diagnostic, ...]
+    rendered: tuple[str, ...]
+    """The pages (their sources, ``chapter/index.md``) rendered through the theme."""
+    reused: tuple[str, ...]
+    """The pages taken as they were from the previous build."""
+    cuts: int
+    """How many runs of Chinese text jieba cut (the rest came from the cache)."""
 
 
 def build_site(deck: Deck, renderer: Renderer, out: Path, apkg_name: str,
                site_config: SiteConfig, cache: Cache | None = None,
-               previous: Path | None = None) -> list[Diagnostic]:
+               previous: Path | None = None) -> SiteReport:
     """Build ``out/site`` (``out`` holds the deck, ``apkg_name``). Pages that have not
     changed since the build that published ``previous`` are taken from there."""
     cache = cache or Cache(None)
@@ -58,8 +70,8 @@ def build_site(deck: Deck, renderer: Renderer, out: Path, apkg_name: str,
         salt = reuse_salt(raw, site_config, site)
         reuse = Reuse(previous, cache.table("site-pages"), salt) if salt is not None else None
         templates = cache.folder / "templates" if cache.folder else None
-        plugins: list[tuple[str, object, dict[str, object]]] = [
-            (PAGES_PLUGIN, PagesPlugin(built, statics, reuse, templates), {})]
+        pages_plugin = PagesPlugin(built, statics, reuse, templates)
+        plugins: list[tuple[str, object, dict[str, object]]] = [(PAGES_PLUGIN, pages_plugin, {})]
         if terms is not None and site.search is not None:
             chinese.use(terms())
             docs = index_docs([page.content.searchable for page in built], chinese,
@@ -69,7 +81,8 @@ def build_site(deck: Deck, renderer: Renderer, out: Path, apkg_name: str,
         run_mkdocs(raw, site_config, plugins)
     finally:
         chinese.close()
-    return problems
+    return SiteReport(tuple(problems), tuple(pages_plugin.rendered),
+                      tuple(pages_plugin.reused), chinese.cuts)
 
 
 def _pages(deck: Deck, pages: Sequence[SitePage], renderer: Renderer, apkg_name: str,

@@ -49,6 +49,8 @@ class Chinese:
         self.terms: tuple[str, ...] = ()
         self._jieba: Jieba | None = None
         self._words: dict[str, str] = {}
+        self.cuts = 0
+        """How many runs of Chinese jieba has cut."""
 
     @property
     def digest(self) -> str:
@@ -73,6 +75,7 @@ class Chinese:
                                   if run not in self._words))
         if runs:
             self._started().send("cut", runs, self.terms)
+            self.cuts += len(runs)
 
         def finish() -> list[str]:
             if runs:

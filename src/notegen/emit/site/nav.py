@@ -16,7 +16,7 @@ from typing import Any
 from .markup import escape
 from .pages import HOME, SitePage
 
-FANOUT = 40
+FANOUT = 20
 
 NavEntry = dict[str, Any]
 """One entry of MkDocs' ``nav`` setting: ``{title: path}`` or ``{title: [entries]}``."""

@@ -70,7 +70,9 @@ class PagesPlugin(BasePlugin):  # type: ignore[misc]  # mkdocs is untyped here
         super().__init__()
         self.pages, self.statics, self.reuse = pages, statics, reuse
         self.templates = templates
-        self.reused = 0
+        self.rendered: list[str] = []
+        """The pages rendered through the theme, and those taken from the previous build."""
+        self.reused: list[str] = []
         self._env: jinja2.Environment | None = None
         self._contexts: dict[str, Any] = {}
 
@@ -108,6 +110,8 @@ class PagesPlugin(BasePlugin):  # type: ignore[misc]  # mkdocs is untyped here
             return output
         if page.previous is not None:
             output = self._previous_output(page)
+        else:
+            self.rendered.append(page.built.path)
         if self.reuse is not None:
             data = output.encode("utf-8", errors="xmlcharrefreplace")
             self.reuse.table.put(page.key, digest(data))
@@ -131,9 +135,10 @@ class PagesPlugin(BasePlugin):  # type: ignore[misc]  # mkdocs is untyped here
         except OSError:
             data = b""
         if digest(data) == expected:
-            self.reused += 1
+            self.reused.append(page.built.path)
             return data.decode("utf-8")
         # Changed or gone since the previous build: render it after all.
+        self.rendered.append(page.built.path)
         template = self._env.get_template("main.html")
         return template.render(self._contexts.pop(page.file.src_uri))
 
