@@ -131,7 +131,7 @@ def test_the_index_holds_every_page_and_card_in_page_order(
     locations = [doc["location"] for doc in index["docs"]]
     expected: list[str] = []
     for page in site_pages(deck):
-        address = page.address
+        address = page.url
         expected.append(address)
         cards = [f"{address}#{card.id}" for card in page.cards]
         mine = [loc for loc in locations if loc.startswith(f"{address}#")]

@@ -52,7 +52,7 @@ def build_site(deck: Deck, renderer: Renderer, out: Path, apkg_name: str,
     changed since the build that published ``previous`` are taken from there."""
     cache = cache or Cache(None)
     site = settings(deck, site_config)
-    chinese = Chinese(site.dictionaries)
+    chinese = Chinese(site.dictionaries, cache.table("site-words"))
     try:
         terms = note_terms(deck, chinese, cache) if site.search is not None else None
         labels = LABELS["zh" if site.language.startswith("zh") else "en"]
@@ -74,7 +74,7 @@ def build_site(deck: Deck, renderer: Renderer, out: Path, apkg_name: str,
         plugins: list[tuple[str, object, dict[str, object]]] = [(PAGES_PLUGIN, pages_plugin, {})]
         if terms is not None and site.search is not None:
             chinese.use(terms())
-            docs = index_docs([page.content.searchable for page in built], chinese,
+            docs = index_docs([(page.path, page.content) for page in built], chinese,
                               cache.table("site-search"))
             plugins.append((SEARCH_PLUGIN, SearchPlugin(docs), dict(site.search)))
         (out / "docs").mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from ...cache import digest
+from ...cache import Table, digest
 from ...terms import Jieba
 
 # Han script, as Material's plugin finds it (``\p{script: Han}``).
@@ -40,10 +40,11 @@ class Dictionaries:
 
 
 class Chinese:
-    """Cutting Chinese for one build; ``close`` ends jieba's process."""
+    """Cutting Chinese for one build, each run of it cut once (``cache`` keeps the cuts from
+    build to build); ``close`` ends jieba's process."""
 
-    def __init__(self, dictionaries: Dictionaries) -> None:
-        self.dictionaries = dictionaries
+    def __init__(self, dictionaries: Dictionaries, cache: Table) -> None:
+        self.dictionaries, self.cache = dictionaries, cache
         self.base = dictionaries.digest()
         """Digest of the dictionaries, without the notes' terms."""
         self.terms: tuple[str, ...] = ()
@@ -71,8 +72,15 @@ class Chinese:
 
     def cut(self, texts: Sequence[str]) -> Callable[[], list[str]]:
         """The texts, their Chinese cut into words, when called (one cut at a time)."""
-        runs = list(dict.fromkeys(run for text in texts for run in HAN_RE.findall(text)
-                                  if run not in self._words))
+        salt = self.digest
+        runs = []
+        for run in dict.fromkeys(run for text in texts for run in HAN_RE.findall(text)):
+            if run not in self._words:
+                cached = self.cache.get(digest(salt, run))
+                if isinstance(cached, str):
+                    self._words[run] = cached
+                else:
+                    runs.append(run)
         if runs:
             self._started().send("cut", runs, self.terms)
             self.cuts += len(runs)
@@ -81,7 +89,8 @@ class Chinese:
             if runs:
                 assert self._jieba is not None
                 for run, words in zip(runs, self._jieba.receive(), strict=True):
-                    self._words[run] = WORD_BREAK + WORD_BREAK.join(words) + WORD_BREAK
+                    cut = self._words[run] = WORD_BREAK + WORD_BREAK.join(words) + WORD_BREAK
+                    self.cache.put(digest(salt, run), cut)
             words = self._words
             return [HAN_RE.sub(lambda m: words[m.group()], text).strip(WORD_BREAK)
                     for text in texts]

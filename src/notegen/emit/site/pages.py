@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from ...cache import digest
 from ...diagnostics import Diagnostic
 from ...ir import Card, Chapter, Deck, Passage
 from ...render import Media, RenderedCard
@@ -120,7 +121,8 @@ class Searchable:
     """A part of a page the search finds: the page itself, a section, or a card."""
 
     location: str
-    """Relative to the site root, as a link writes it, with the part's anchor."""
+    """Relative to the site root, with the part's anchor (as UTF-8: the search resolves it
+    as a URL, and the index is the smaller for it)."""
     title: str
     """HTML, as the page shows it."""
     body: tuple[str, ...]
@@ -137,6 +139,15 @@ class PageContent:
     """The images the page shows; they sit beside it under their flat names, as in Anki."""
     searchable: tuple[Searchable, ...]
     problems: tuple[Diagnostic, ...]
+    digest: str
+    """Of everything the page shows (its HTML and its table of contents), so of its search
+    entries too: what lets a rebuild take the page, and its entries, from the last one."""
+
+
+def _content(html: str, toc: Heading, media: tuple[Media, ...],
+             searchable: tuple[Searchable, ...], problems: tuple[Diagnostic, ...]
+             ) -> PageContent:
+    return PageContent(html, toc, media, searchable, problems, digest(html, repr(toc)))
 
 
 def page_content(page: SitePage, rendered: Sequence[tuple[RenderedCard, tuple[Diagnostic, ...]]],
@@ -169,7 +180,7 @@ def home_content(title: str, pages: Sequence[SitePage], apkg_name: str,
     cards = sum(len(page.cards) for page in pages)
     total = labels["total"].format(cards=cards, chapters=len(pages))
     heading = escape(title)
-    return PageContent(
+    return _content(
         html=(f"{_h1(heading)}\n<p>{escape(total)}</p>\n"
               f'<p><a class="md-button md-button--primary" href="{quote(apkg_name)}" '
               f'download="{escape(apkg_name)}">{escape(labels["download"])}</a></p>\n'
@@ -203,7 +214,6 @@ class _Writer:
                  labels: Mapping[str, str]) -> None:
         self.page, self.renderer = page, renderer
         self.labels = {key: escape(text) for key, text in labels.items()}
-        self.address = page.address
         title = renderer.title(page.title)
         self.parts = [_h1(title)]
         self.root = _Node(TITLE_ID, title, 1)
@@ -246,7 +256,7 @@ class _Writer:
             f'<a class="headerlink" href="#{node.id}">¶</a></h2>')
         if html:
             self.parts.append(f'<div class="ng-passage">{html}</div>')
-        self.searchable.append(Searchable(f"{self.address}#{node.id}", node.title, (html,)))
+        self.searchable.append(Searchable(f"{self.page.url}#{node.id}", node.title, (html,)))
 
     def card(self, card: Card, rendered: RenderedCard, problems: tuple[Diagnostic, ...]) -> None:
         self.problems.extend(problems)
@@ -274,14 +284,14 @@ class _Writer:
         parent = self.sections[min(len(card.section), len(self.sections)) - 1] if (
             card.section and self.sections) else self.root
         parent.children.append(_Node(cid, title, level))
-        self.searchable.append(Searchable(f"{self.address}#{cid}", title,
+        self.searchable.append(Searchable(f"{self.page.url}#{cid}", title,
                                           (rendered.context, rendered.answer), card.tags))
 
     def finish(self) -> PageContent:
-        page = Searchable(self.address, self.root.title, tuple(self.page_text))
-        return PageContent("\n".join(self.parts), self.root.frozen(),
-                           tuple(self.media.values()), (page, *self.searchable),
-                           tuple(self.problems))
+        page = Searchable(self.page.url, self.root.title, tuple(self.page_text))
+        return _content("\n".join(self.parts), self.root.frozen(),
+                        tuple(self.media.values()), (page, *self.searchable),
+                        tuple(self.problems))
 
     def _text(self, path: str, first_line: int, text: str) -> str:
         rendered = self.renderer.passage(path, first_line, text)

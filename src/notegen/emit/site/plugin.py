@@ -15,6 +15,7 @@ pages opened from ``file://``. No page is parsed for it.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,8 +145,7 @@ class PagesPlugin(BasePlugin):  # type: ignore[misc]  # mkdocs is untyped here
 
 
 def page_key(salt: str, built: BuiltPage) -> str:
-    content = built.content
-    return digest(salt, built.path, built.title, content.html, repr(content.toc))
+    return digest(salt, built.path, built.title, built.content.digest)
 
 
 class _NotegenPage(Page):  # type: ignore[misc]
@@ -203,14 +203,16 @@ class SearchPlugin(BasePlugin[SearchConfig]):  # type: ignore[misc]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         fields = {"title": {"boost": 1e3}, "text": {"boost": 1e0}, "tags": {"boost": 1e6},
                   **self.config.fields}
-        index = json.dumps(
-            {"config": {"lang": self.config.lang, "separator": self.config.separator,
-                        "pipeline": [p.strip() for p in self.config.pipeline],
-                        "fields": fields},
-             "docs": self.docs()},
-            ensure_ascii=False, separators=(",", ":"))
+        index = {"config": {"lang": self.config.lang, "separator": self.config.separator,
+                            "pipeline": [p.strip() for p in self.config.pipeline],
+                            "fields": fields},
+                 "docs": self.docs()}
         folder = Path(config.site_dir) / "search"
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "search_index.json").write_text(index, encoding="utf-8")
-        (folder / "search_index.js").write_text(f"var __index = {index}", encoding="utf-8")
-
+        # Written as it is encoded, never whole in memory: at 10,000 cards it is megabytes.
+        with (folder / "search_index.json").open("w", encoding="utf-8") as data:
+            json.dump(index, data, ensure_ascii=False, separators=(",", ":"))
+        with ((folder / "search_index.json").open("rb") as data,
+              (folder / "search_index.js").open("wb") as script):
+            script.write(b"var __index = ")
+            shutil.copyfileobj(data, script)

@@ -14,11 +14,13 @@ import re
 
 _MATH_RE = re.compile(
     r'<(span|div) class="arithmatex[^"]*">\\[(\[](.*?)\\[)\]]</\1>', re.DOTALL)
-_TAG_RE = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>", re.DOTALL)
-_BLOCKS = frozenset({
-    "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "tr", "td", "th", "table", "thead",
-    "tbody", "caption", "pre", "blockquote", "hr", "h1", "h2", "h3", "h4", "h5", "h6",
-    "details", "summary", "figure", "figcaption", "img"})
+# Block elements part words; inline ones (``<b>``, highlighting spans) do not. Sanitized HTML
+# has every ``<`` of its text escaped, so what is left between ``<`` and ``>`` is a tag.
+_BLOCK_TAG_RE = re.compile(
+    r"<!--.*?-->|</?(?:p|div|br|li|ul|ol|dl|dt|dd|tr|td|th|table|thead|tbody|caption|pre|"
+    r"blockquote|hr|h[1-6]|details|summary|figure|figcaption|img)\b[^>]*>",
+    re.DOTALL | re.IGNORECASE)
+_TAG_RE = re.compile(r"<[^>]*>")
 _MATH_MARK = "\x00"
 _MARK_RE = re.compile(_MATH_MARK)
 
@@ -33,16 +35,11 @@ def readable(fragment: str) -> str:
 
     # The mark stands for math while tags go; a NUL is no text in HTML anyway.
     text = _MATH_RE.sub(keep_math, fragment.replace(_MATH_MARK, ""))
-    text = html.unescape(_TAG_RE.sub(_tag_space, text))
+    text = html.unescape(_TAG_RE.sub("", _BLOCK_TAG_RE.sub(" ", text)))
     if math:
         pieces = iter(math)
         text = _MARK_RE.sub(lambda _: next(pieces), text)
     return " ".join(text.split())
-
-
-def _tag_space(m: re.Match[str]) -> str:
-    """Block elements part words; inline ones (``<b>``, highlighting spans) do not."""
-    return " " if m.group(2) is None or m.group(2).lower() in _BLOCKS else ""
 
 
 # --- TeX ---------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from ...cache import Cache, Table, digest
 from ...ir import Deck
 from .chinese import Chinese
 from .markup import escape
-from .pages import Searchable
+from .pages import PageContent
 from .readable import readable
 
 _CODE = digest(*(Path(__file__).with_name(name).read_bytes()
@@ -57,30 +57,29 @@ def note_terms(deck: Deck, chinese: Chinese, cache: Cache) -> Callable[[], list[
     return finish
 
 
-def index_docs(pages: Sequence[Sequence[Searchable]], chinese: Chinese, cache: Table
+def index_docs(pages: Sequence[tuple[str, PageContent]], chinese: Chinese, cache: Table
                ) -> Callable[[], list[dict[str, Any]]]:
-    """The index's documents, page by page: the page's own entry first, as the search UI
-    expects, then its sections and cards."""
-    keys = [digest(_CODE, chinese.digest, *(html for part in parts
-                                            for html in (part.title, "\x00", *part.body)))
-            for parts in pages]
+    """The index's documents of each page (its path, what it shows), in order: the page's
+    own entry first, as the search UI expects, then its sections and cards."""
+    keys = [digest(_CODE, chinese.digest, path, content.digest) for path, content in pages]
     held = [cache.get(key) for key in keys]
-    missing = [n for n, (parts, entry) in enumerate(zip(pages, held, strict=True))
-               if not (isinstance(entry, list) and len(entry) == len(parts))]
+    parts = [content.searchable for _, content in pages]
+    missing = [n for n, (mine, entry) in enumerate(zip(parts, held, strict=True))
+               if not (isinstance(entry, list) and len(entry) == len(mine))]
     # Titles and texts as the search shows them: readable, escaped (shown as HTML).
-    texts = [escape(text) for n in missing for part in pages[n]
+    texts = [escape(text) for n in missing for part in parts[n]
              for text in (readable(part.title), " ".join(readable(b) for b in part.body if b))]
     cut = chinese.cut(texts)
 
     def finish() -> list[dict[str, Any]]:
         words = iter(cut())
         for n in missing:
-            held[n] = [(next(words), next(words)) for _ in pages[n]]
+            held[n] = [(next(words), next(words)) for _ in parts[n]]
             cache.put(keys[n], held[n])
         docs = []
-        for parts, entry in zip(pages, held, strict=True):
+        for mine, entry in zip(parts, held, strict=True):
             assert isinstance(entry, list)
-            for part, (title, text) in zip(parts, entry, strict=True):
+            for part, (title, text) in zip(mine, entry, strict=True):
                 doc: dict[str, Any] = {"location": part.location, "title": title, "text": text}
                 if part.tags:
                     doc["tags"] = [escape(tag) for tag in part.tags]
