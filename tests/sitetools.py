@@ -26,8 +26,9 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One browser for each test module (playwright runs one at a time)."""
     if not CHROMIUM.is_file():
         pytest.fail("Debian's chromium is missing: run scripts/test as root, or "
                     "apt-get install chromium")

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -205,3 +206,57 @@ def test_five_thousand_chapters_build_with_a_bounded_navigation(tmp_path: Path) 
         html = (tmp_path / "out" / "site" / page).read_text(encoding="utf-8")
         sizes.append(html.count('class="md-nav__link'))  # the navigation and the contents
     assert max(sizes) < 100, sizes
+
+
+class _Outline(HTMLParser):
+    """The elements of a built page that make its contents, in document order, as
+    ``tag.class#id`` (and the text of the ``<h1>``)."""
+
+    KEPT = ("ng-meta", "ng-toolbar", "ng-card", "ng-context", "ng-q", "ng-tags",
+            "ng-answer", "ng-section", "ng-passage")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        kept = [c for c in (found.get("class") or "").split() if c in self.KEPT]
+        if kept or (tag == "h1" and found.get("id") == "title"):
+            self.items.append(f"{tag}.{'.'.join(kept)}" + (f"#{found['id']}" if kept and
+                                                         found.get("id") else ""))
+
+
+def _outline(html: str) -> list[str]:
+    outline = _Outline()
+    outline.feed(html.split('<article class="md-content__inner', 1)[1])
+    return outline.items
+
+
+def test_pages_hold_their_text_sections_and_cards_in_place(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "n.md").write_text(
+        "# 章节\n\n2024年1月1日\n\n### 1. 第一问\n\n- 答一\n\n### 2. 第二问 (书-P3)\n\n- 答二\n\n"
+        "## 进阶\n\n介绍文字\n\n### 3. 第三问\n\n- 答三\n", encoding="utf-8")
+    shutil.copy(ROOT / "tests" / "fixtures" / "parse" / "lists-nested.md", notes / "ml.md")
+    _, site = Builds(tmp_path, notes).build(cached=False)
+    deck = load([notes], "N").deck
+    chapter = next(p for p in site_pages(deck) if p.title == "章节")
+    first, second, third = chapter.cards
+    page = (site / chapter.url).read_text(encoding="utf-8")
+    card = ["article.ng-card", "h{level}.ng-q#{id}", "details.ng-answer#{id}-a"]
+    assert _outline(page) == [
+        "h1.", "div.ng-meta", "div.ng-toolbar",
+        *(item.format(level=2, id=first.id) for item in card),
+        *(item.format(level=2, id=second.id) for item in card[:2]), "p.ng-tags",
+        card[2].format(id=second.id),
+        "h2.ng-section#s-进阶", "div.ng-passage",
+        *(item.format(level=3, id=third.id) for item in card)]
+    assert "2024年1月1日" in page and "介绍文字" in page
+    assert '<span class="ng-tag">书-P3</span>' in page
+    nested = next(p for p in site_pages(deck) if p.title == "ML interview")
+    asked = next(c for c in nested.cards if c.context)
+    outline = _outline((site / nested.url).read_text(encoding="utf-8"))
+    at = outline.index(f"h2.ng-q#{asked.id}")
+    assert outline[at - 2 : at] == ["article.ng-card", "div.ng-context"]

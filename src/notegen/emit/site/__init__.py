@@ -69,8 +69,7 @@ def build_site(deck: Deck, renderer: Renderer, out: Path, apkg_name: str,
             statics.extend(found)
         salt = reuse_salt(raw, site_config, site)
         reuse = Reuse(previous, cache.table("site-pages"), salt) if salt is not None else None
-        templates = cache.folder / "templates" if cache.folder else None
-        pages_plugin = PagesPlugin(built, statics, reuse, templates)
+        pages_plugin = PagesPlugin(built, statics, reuse, cache.table("site-templates"))
         plugins: list[tuple[str, object, dict[str, object]]] = [(PAGES_PLUGIN, pages_plugin, {})]
         if terms is not None and site.search is not None:
             chinese.use(terms())

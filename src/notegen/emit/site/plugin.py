@@ -66,8 +66,8 @@ class Reuse:
 
 class PagesPlugin(BasePlugin):  # type: ignore[misc]  # mkdocs is untyped here
     def __init__(self, pages: Sequence[BuiltPage], statics: Sequence[StaticFile],
-                 reuse: Reuse | None, templates: Path | None) -> None:
-        """``templates``: where compiled theme templates are kept between builds."""
+                 reuse: Reuse | None, templates: Table) -> None:
+        """``templates`` keeps the theme's templates compiled from build to build."""
         super().__init__()
         self.pages, self.statics, self.reuse = pages, statics, reuse
         self.templates = templates
@@ -90,10 +90,7 @@ class PagesPlugin(BasePlugin):  # type: ignore[misc]  # mkdocs is untyped here
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig,
                files: Files) -> jinja2.Environment:
         self._env = env
-        if self.templates is not None:
-            # Keyed by each template's source: a changed theme is compiled again.
-            self.templates.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(self.templates))
+        env.bytecode_cache = _Compiled(self.templates)
         if self.reuse is not None:
             theme = env.loader
             assert theme is not None
@@ -142,6 +139,22 @@ class PagesPlugin(BasePlugin):  # type: ignore[misc]  # mkdocs is untyped here
         self.rendered.append(page.built.path)
         template = self._env.get_template("main.html")
         return template.render(self._contexts.pop(page.file.src_uri))
+
+
+class _Compiled(jinja2.BytecodeCache):
+    """Compiled templates in the build cache, keyed by each one's source: a changed theme
+    is compiled again (and Jinja checks the source's checksum itself)."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.table.get(digest(bucket.key, bucket.checksum))
+        if isinstance(code, bytes):
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.table.put(digest(bucket.key, bucket.checksum), bucket.bytecode_to_string())
 
 
 def page_key(salt: str, built: BuiltPage) -> str:
