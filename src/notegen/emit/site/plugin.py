@@ -141,6 +141,10 @@ class PagesPlugin(BasePlugin):  # type: ignore[misc]  # mkdocs is untyped here
         return template.render(self._contexts.pop(page.file.src_uri))
 
 
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 class _Compiled(jinja2.BytecodeCache):
     """Compiled templates in the build cache, keyed by each one's source: a changed theme
     is compiled again (and Jinja checks the source's checksum itself)."""
@@ -216,15 +220,16 @@ class SearchPlugin(BasePlugin[SearchConfig]):  # type: ignore[misc]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         fields = {"title": {"boost": 1e3}, "text": {"boost": 1e0}, "tags": {"boost": 1e6},
                   **self.config.fields}
-        index = {"config": {"lang": self.config.lang, "separator": self.config.separator,
-                            "pipeline": [p.strip() for p in self.config.pipeline],
-                            "fields": fields},
-                 "docs": self.docs()}
+        settings = {"lang": self.config.lang, "separator": self.config.separator,
+                    "pipeline": [p.strip() for p in self.config.pipeline], "fields": fields}
         folder = Path(config.site_dir) / "search"
         folder.mkdir(parents=True, exist_ok=True)
-        # Written as it is encoded, never whole in memory: at 10,000 cards it is megabytes.
+        # Written a document at a time, never whole in memory (it takes megabytes).
         with (folder / "search_index.json").open("w", encoding="utf-8") as data:
-            json.dump(index, data, ensure_ascii=False, separators=(",", ":"))
+            data.write(f'{{"config":{_json(settings)},"docs":[')
+            for n, doc in enumerate(self.docs()):
+                data.write(f",{_json(doc)}" if n else _json(doc))
+            data.write("]}")
         with ((folder / "search_index.json").open("rb") as data,
               (folder / "search_index.js").open("wb") as script):
             script.write(b"var __index = ")

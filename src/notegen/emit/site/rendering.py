@@ -2,10 +2,11 @@
 titles as safe HTML (the Renderer contract of render.py).
 
 render.py does not offer all of it yet, so this adapts it: chapter text is rendered as the
-answer of a card of its own (which gives its images and warnings too), and every fragment is
-balanced by nh3, so that an unclosed ``<!--``, ``<textarea>`` or ``<td>`` in one answer cannot
-swallow the cards after it. Once render.py keeps the contract itself (sanitized, balanced HTML;
-``cards`` and ``passage``), the site takes it as it is and this module goes.
+answer of a card of its own (which gives its images and warnings too), and every fragment
+that may hold raw HTML is balanced by nh3, so that an unclosed ``<!--``, ``<textarea>`` or
+``<td>`` in one answer cannot swallow the cards after it. Once render.py keeps the contract
+itself (sanitized, balanced HTML; ``cards`` and ``passage``), the site takes it as it is and
+this module goes.
 """
 
 from __future__ import annotations
@@ -49,9 +50,11 @@ _STYLES = {"text-align", "color", "background-color", "font-weight", "font-style
            "text-decoration"}
 
 
-def _balanced(fragment: str) -> str:
-    if not fragment:
-        return ""
+def _balanced(fragment: str, source: str) -> str:
+    """markdown-it's HTML of ``source``, balanced. It writes balanced HTML itself but for
+    the raw HTML it passes on, which needs a ``<`` in the source."""
+    if "<" not in source:
+        return fragment
     return str(nh3.clean(fragment, attributes=_ATTRIBUTES, link_rel=None,
                          filter_style_properties=_STYLES))
 
@@ -66,9 +69,10 @@ class _Adapted:
         for card in cards:
             rendered, problems = self._renderer.card(card)
             results.append((replace(
-                rendered, question=_balanced(rendered.question),
-                answer=_balanced(rendered.answer), context=_balanced(rendered.context),
-                site_question=_balanced(rendered.site_question)), problems))
+                rendered, question=_balanced(rendered.question, card.front),
+                answer=_balanced(rendered.answer, card.answer),
+                context=_balanced(rendered.context, card.context),
+                site_question=_balanced(rendered.site_question, card.front)), problems))
         return results
 
     def passage(self, path: str, first_line: int, text: str) -> Rendered:
@@ -76,7 +80,7 @@ class _Adapted:
                       answer=text, answer_start=first_line, tags=(),
                       source=Span(path, first_line, first_line))
         rendered, problems = self._renderer.card(holder)
-        return Rendered(_balanced(rendered.answer), rendered.media, problems)
+        return Rendered(_balanced(rendered.answer, text), rendered.media, problems)
 
     def title(self, title: str) -> str:
         return self._renderer.title(title)
