@@ -54,7 +54,9 @@ def build_site(deck: Deck, renderer: Renderer, out: Path, apkg_name: str,
     site = settings(deck, site_config)
     chinese = Chinese(site.dictionaries, cache.table("site-words"))
     try:
-        terms = note_terms(deck, chinese, cache) if site.search is not None else None
+        # Asked first, so that jieba loads while the pages are written.
+        search = ((site.search, note_terms(deck, chinese, cache)) if site.search is not None
+                  else None)
         labels = LABELS["zh" if site.language.startswith("zh") else "en"]
         pages = site_pages(deck)
         built, statics, problems = _pages(deck, pages, renderer, apkg_name, out, labels)
@@ -71,11 +73,12 @@ def build_site(deck: Deck, renderer: Renderer, out: Path, apkg_name: str,
         reuse = Reuse(previous, cache.table("site-pages"), salt) if salt is not None else None
         pages_plugin = PagesPlugin(built, statics, reuse, cache.table("site-templates"))
         plugins: list[tuple[str, object, dict[str, object]]] = [(PAGES_PLUGIN, pages_plugin, {})]
-        if terms is not None and site.search is not None:
+        if search is not None:
+            options, terms = search
             chinese.use(terms())
             docs = index_docs([(page.path, page.content) for page in built], chinese,
                               cache.table("site-search"))
-            plugins.append((SEARCH_PLUGIN, SearchPlugin(docs), dict(site.search)))
+            plugins.append((SEARCH_PLUGIN, SearchPlugin(docs), dict(options)))
         (out / "docs").mkdir(parents=True, exist_ok=True)
         run_mkdocs(raw, site_config, plugins)
     finally:

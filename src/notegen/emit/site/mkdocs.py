@@ -136,9 +136,9 @@ def reuse_salt(raw: Mapping[str, Any], site_config: SiteConfig, settings: Settin
                      for item in (file.relative_to(folder).as_posix().encode(),
                                   file.read_bytes())]
     # Where the build writes (a staging folder of its own) is on no page.
-    settings_ = {key: value for key, value in raw.items() if key not in ("docs_dir", "site_dir")}
+    shown = {key: value for key, value in raw.items() if key not in ("docs_dir", "site_dir")}
     return digest(_CODE, metadata.version("mkdocs"), metadata.version("mkdocs-material"),
-                  json.dumps(settings_, sort_keys=True, default=repr), *overrides)
+                  json.dumps(shown, sort_keys=True, default=repr), *overrides)
 
 
 def _language(deck: Deck, raw: Mapping[str, Any], where: str) -> str:

@@ -58,8 +58,7 @@ class SitePage:
 
     @property
     def url(self) -> str:
-        """Where the page is written, relative to the site root (it works from file://)."""
-        return self.path.removesuffix(".md") + ".html"
+        return html_path(self.path)
 
     @property
     def address(self) -> str:
@@ -74,6 +73,12 @@ class SitePage:
     @property
     def cards(self) -> tuple[Card, ...]:
         return tuple(card for chapter in self.chapters for card in chapter.cards)
+
+
+def html_path(source: str) -> str:
+    """Where a page from ``chapter/index.md`` is written, relative to the site root: a file,
+    not a folder, so that links work from file:// too."""
+    return source.removesuffix(".md") + ".html"
 
 
 def site_pages(deck: Deck) -> list[SitePage]:

@@ -33,7 +33,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 from ...cache import Table, digest
 from .assets import StaticFile
 from .markup import escape
-from .pages import Heading, PageContent
+from .pages import Heading, PageContent, html_path
 
 SEARCH_PLUGIN = "material/search"
 """The name the theme looks for to show its search box."""
@@ -72,8 +72,9 @@ class PagesPlugin(BasePlugin):  # type: ignore[misc]  # mkdocs is untyped here
         self.pages, self.statics, self.reuse = pages, statics, reuse
         self.templates = templates
         self.rendered: list[str] = []
-        """The pages rendered through the theme, and those taken from the previous build."""
+        """The pages rendered through the theme."""
         self.reused: list[str] = []
+        """The pages taken from the previous build."""
         self._env: jinja2.Environment | None = None
         self._contexts: dict[str, Any] = {}
 
@@ -122,12 +123,13 @@ class PagesPlugin(BasePlugin):  # type: ignore[misc]  # mkdocs is untyped here
         if self.reuse is None or self.reuse.previous is None:
             return None
         expected = self.reuse.table.get(key)
-        url = built.path.removesuffix(".md") + ".html"
-        return (self.reuse.previous / url, expected) if isinstance(expected, str) else None
+        file = self.reuse.previous / html_path(built.path)
+        return (file, expected) if isinstance(expected, str) else None
 
     def _previous_output(self, page: _NotegenPage) -> str:
         assert page.previous is not None and self._env is not None
         file, expected = page.previous
+        context = self._contexts.pop(page.file.src_uri)
         try:
             data = file.read_bytes()
         except OSError:
@@ -138,7 +140,7 @@ class PagesPlugin(BasePlugin):  # type: ignore[misc]  # mkdocs is untyped here
         # Changed or gone since the previous build: render it after all.
         self.rendered.append(page.built.path)
         template = self._env.get_template("main.html")
-        return template.render(self._contexts.pop(page.file.src_uri))
+        return template.render(context)
 
 
 def _json(value: Any) -> str:
