@@ -207,3 +207,19 @@ def test_dark_mode_toggle(watched: Watched, site: tuple[str, BuildReport]) -> No
     assert page.evaluate(scheme) != first
     assert {first, page.evaluate(scheme)} == {"default", "slate"}
     watched.clean()
+
+
+def test_a_request_the_test_cancels_is_no_failure_but_a_missing_file_is(
+        watched: Watched, site: tuple[str, BuildReport]) -> None:
+    page = watched.page
+    page.route("**/never-answered.js", lambda route: None)  # still running when we leave
+    watched.goto(site[0])
+    page.evaluate("() => { fetch('never-answered.js').catch(() => {}); }")
+    page.wait_for_timeout(200)
+    watched.goto(_pages(site)[0])  # the test moves on: the request is cancelled
+    page.wait_for_timeout(200)
+    assert watched.failed == []
+    page.unroute("**/never-answered.js")
+    page.evaluate("() => { fetch('no-such-file.js').catch(() => {}); }")
+    page.wait_for_timeout(500)
+    assert [f for f in watched.failed if "no-such-file.js" in f]
