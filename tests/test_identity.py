@@ -8,8 +8,9 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
+from anki.collection import Collection
 
-from notegen.build import build, load
+from notegen.build import build, load, summary
 from notegen.cli import run
 from notegen.config import SiteConfig
 from notegen.ir import Card
@@ -263,3 +264,129 @@ def test_ledger_with_bom_and_windows_line_endings_reads(notes_copy: Path) -> Non
     text = ledger.read_text(encoding="utf-8")
     ledger.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
     assert [c.id for c in load([notes_copy], None).deck.cards] == ids
+
+
+def _chapter_note(notes: Path, *cards: str, chapter: str = "模型") -> None:
+    """One chapter of numbered cards, each written "title\n\nanswer"."""
+    notes.mkdir(exist_ok=True)
+    body = "\n\n".join(f"## {n}. {card}" for n, card in enumerate(cards, 1))
+    (notes / "n.md").write_text(f"# {chapter}\n\n{body}\n", encoding="utf-8")
+
+
+def _note_holding(col: Collection, text: str) -> int:
+    found = [nid for nid in col.find_notes("") if text in col.get_note(nid)["Answer"]]
+    assert len(found) == 1
+    return int(found[0])
+
+
+# Two summaries alike enough that either answer resembles both: only the best match tells.
+MOBILE = "- 优点：训练速度快，参数量少，容易部署到移动端设备\n- 缺点：精度比大模型略低"
+SERVER = "- 优点：训练速度快，参数量少，容易部署到服务器集群\n- 缺点：精度比大模型略低"
+BETWEEN = "对比\n\n- 两者各有所长，按场景选择"
+
+
+@pytest.mark.anki
+def test_reordered_twins_keep_their_own_ids_and_history(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    _chapter_note(notes, f"总结\n\n{MOBILE}", BETWEEN, f"总结\n\n{SERVER}")
+    first = build(notes, tmp_path / "out", CONFIG)
+    col = fresh_collection(tmp_path / "anki")
+    import_apkg(col, first.apkg)
+    assert review_all(col) == 3
+    history = review_counts(col)
+    mobile, server = _note_holding(col, "移动端"), _note_holding(col, "服务器")
+
+    # Reordered, and one of them lightly edited.
+    _chapter_note(notes, f"总结\n\n{SERVER}（补充）", BETWEEN, f"总结\n\n{MOBILE}")
+    second = build(notes, tmp_path / "out", CONFIG)
+    assert {m.value for m in second.matches.values()} == {"exact"}
+    assert {_place(c.answer): c.id for c in second.deck.cards} == {
+        _place(c.answer): c.id for c in first.deck.cards}
+    counts = import_apkg(col, second.apkg)
+    assert counts.new == 0
+    assert (_note_holding(col, "移动端"), _note_holding(col, "服务器")) == (mobile, server)
+    assert "（补充）" in col.get_note(server)["Answer"]
+    assert review_counts(col) == history
+    col.close()
+
+
+def _place(answer: str) -> str:
+    return next(word for word in ("移动端", "服务器", "两者") if word in answer)
+
+
+@pytest.mark.anki
+def test_a_new_card_does_not_take_the_id_of_a_deleted_card_with_the_same_short_answer(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    notes = tmp_path / "notes"
+    _chapter_note(notes, f"总结\n\n{MOBILE}", "训练时是否需要数据增强\n\n需要")
+    first = build(notes, tmp_path / "out", CONFIG)
+    col = fresh_collection(tmp_path / "anki")
+    import_apkg(col, first.apkg)
+    assert review_all(col) == 2
+    deleted = note_ids_by_guid(col)[first.deck.cards[1].id]
+
+    _chapter_note(notes, f"总结\n\n{MOBILE}", "推理时能否关闭Dropout\n\n需要")
+    second = build(notes, tmp_path / "out", CONFIG)
+    new = second.deck.cards[1]
+    assert second.matches[new.id].value == "new"
+    assert [e.title for e in second.newly_retired] == ["训练时是否需要数据增强"]
+    counts = import_apkg(col, second.apkg)
+    assert (counts.new, counts.updated) == (1, 0)
+    assert col.get_note(deleted)["Question"] == "训练时是否需要数据增强"
+    assert review_counts(col)[note_ids_by_guid(col)[new.id]] == 0
+    assert run(["retired", "--notes", str(notes)]) == 0
+    assert col.find_notes(capsys.readouterr().out.strip()) == [deleted]
+    col.close()
+
+
+TWO_CHAPTERS = ("# 甲\n\n## 1. 问题一\n\n- 答案一，第一个答案\n\n{moving}# 乙\n\n## 1. 问题三\n\n"
+                "- 答案三，第三个答案\n\n{moved}")
+MOVING = "## 2. 问题二\n\n- 答案二，第二个答案\n\n"
+
+
+@pytest.mark.anki
+def test_cards_moved_to_another_chapter_are_named_with_a_search_that_selects_them(
+        tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    note = notes / "n.md"
+    note.write_text(TWO_CHAPTERS.format(moving=MOVING, moved=""), encoding="utf-8")
+    first = build(notes, tmp_path / "out", CONFIG)
+    col = fresh_collection(tmp_path / "anki")
+    import_apkg(col, first.apkg)
+    assert review_all(col) == 3
+    nid = note_ids_by_guid(col)[first.deck.cards[1].id]
+
+    note.write_text(TWO_CHAPTERS.format(moving="", moved=MOVING), encoding="utf-8")
+    second = build(notes, tmp_path / "out", CONFIG)
+    import_apkg(col, second.apkg)
+    # What Anki's importer does: the note takes the new fields, its card stays in its deck.
+    assert col.get_note(nid)["Chapter"] == "乙"
+    (cid,) = col.find_cards(f"nid:{nid}")
+    assert col.decks.name(col.get_card(cid).did) == f"{CONFIG.name}::甲"
+
+    lines = summary(second).split("\n")
+    assert "  问题二  甲 → 乙" in lines
+    at = next(no for no, line in enumerate(lines) if line.startswith('    "note:'))
+    assert lines[at - 1] == f"  {CONFIG.name}::乙 (1 card)"
+    search = lines[at].strip()
+    assert col.find_notes(search) == [nid]
+    # The step the summary names: Change Deck on what the search selects.
+    col.set_deck(col.find_cards(search), col.decks.id_for_name(f"{CONFIG.name}::乙"))
+    assert col.decks.name(col.get_card(cid).did) == f"{CONFIG.name}::乙"
+    assert review_counts(col)[nid] == 1
+    assert "moved:" not in summary(build(notes, tmp_path / "out", CONFIG))
+    col.close()
+
+
+def test_a_note_moved_into_a_folder_moves_its_cards_to_a_subdeck(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "n.md").write_text(TWO_CHAPTERS.format(moving=MOVING, moved=""), encoding="utf-8")
+    build(notes, tmp_path / "out", CONFIG)
+    (notes / "课程").mkdir()
+    (notes / "n.md").rename(notes / "课程" / "n.md")
+    moved = load([notes], None).identified.moved
+    assert [(m.title, m.before, m.after) for m in moved] == [
+        ("问题一", ("甲",), ("课程", "甲")), ("问题二", ("甲",), ("课程", "甲")),
+        ("问题三", ("乙",), ("课程", "乙"))]

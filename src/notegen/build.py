@@ -28,6 +28,8 @@ from .ledger import (
     Identified,
     Ledger,
     Match,
+    Moved,
+    anki_search,
     build_time,
     missing_ledger_warning,
 )
@@ -90,6 +92,7 @@ class BuildReport:
     newly_retired: tuple[Entry, ...]
     retired: tuple[Entry, ...]
     problems: tuple[Diagnostic, ...]
+    moved: tuple[Moved, ...] = ()
 
 
 def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None = None
@@ -135,6 +138,7 @@ def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None
         newly_retired=loaded.identified.newly_retired,
         retired=loaded.identified.retired,
         problems=tuple(dict.fromkeys((*loaded.problems, *anki.problems, *site_problems))),
+        moved=loaded.identified.moved,
     )
 
 
@@ -197,6 +201,7 @@ def summary(report: BuildReport, verbose: bool = False) -> str:
     lines.append(f"identity: {matched}, {len(report.newly_retired)} retired"
                  + (f" ({len(report.retired)} retired in all; `notegen retired` selects them "
                     "in Anki)" if report.retired else ""))
+    lines.extend(_moved_lines(report.deck.name, report.moved, verbose))
     warnings = [p for p in report.problems if p.severity is Severity.WARNING]
     if warnings:
         lines.append(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}:")
@@ -208,3 +213,28 @@ def summary(report: BuildReport, verbose: bool = False) -> str:
     lines.append(f"deck: {display_path(report.apkg)} ({report.notes_in_deck} notes)")
     lines.append(f"site: {display_path(report.site)}/index.html")
     return "\n".join(lines)
+
+
+def _moved_lines(root: str, moved: Sequence[Moved], verbose: bool) -> list[str]:
+    """Cards now in another subdeck, and how to move them in Anki: its importer updates an
+    existing note but leaves its cards in their deck."""
+    if not moved:
+        return []
+    shown = moved if verbose else moved[:12]
+    lines = [f"moved: {_cards(len(moved))} now in another subdeck, but re-importing leaves "
+             "cards Anki has where they are:",
+             *(f"  {m.title}  {' › '.join(m.before)} → {' › '.join(m.after)}" for m in shown)]
+    if len(shown) < len(moved):
+        lines.append(f"  … {len(moved) - len(shown)} more (`notegen build --verbose` lists all)")
+    lines += ["  to move them after importing: in Browse, search for the line under each deck,",
+              "  select all (Ctrl+A), then Cards → Change Deck (Ctrl+D) and choose that deck"]
+    by_deck: dict[str, list[str]] = {}
+    for m in moved:
+        by_deck.setdefault("::".join((root, *m.after)), []).append(m.id)
+    for deck, ids in by_deck.items():
+        lines += [f"  {deck} ({_cards(len(ids))})", f"    {anki_search(ids)}"]
+    return lines
+
+
+def _cards(n: int) -> str:
+    return f"{n} card{'s' if n != 1 else ''}"
