@@ -390,3 +390,60 @@ def test_a_note_moved_into_a_folder_moves_its_cards_to_a_subdeck(tmp_path: Path)
     assert [(m.title, m.before, m.after) for m in moved] == [
         ("问题一", ("甲",), ("课程", "甲")), ("问题二", ("甲",), ("课程", "甲")),
         ("问题三", ("乙",), ("课程", "乙"))]
+
+
+def _matches_after(tmp_path: Path, before: list[str], after: list[str]) -> list[str]:
+    """Build a ledger from cards ("title\n\nanswer"), edit them: how each card was matched,
+    and whether it kept the id of the card that had its answer."""
+    notes = tmp_path / "notes"
+    _chapter_note(notes, *before)
+    _rebuild_ledger(notes)
+    ids = {c.answer: c.id for c in load([notes], None).deck.cards}
+    _chapter_note(notes, *after)
+    loaded = load([notes], None)
+    return [("kept " if ids.get(c.answer) == c.id else "") + loaded.identified.matches[c.id].value
+            for c in loaded.deck.cards]
+
+
+LONG = "- 生成模型和判别模型一起进行对抗训练\n- 最终两个模型在训练过程中达到纳什均衡"
+
+
+def test_twins_that_nothing_tells_apart_are_left_unmatched(tmp_path: Path) -> None:
+    first, second = "- 甲乙丙丁戊己庚辛壬癸", "- 子丑寅卯辰巳午未申酉"
+    after = _matches_after(tmp_path, [f"总结\n\n{first}", f"总结\n\n{second}"],
+                           ["总结\n\n- 全新的第一个答案，毫无相同之处",
+                            "总结\n\n- 另一个全新答案，也毫无相同之处"])
+    assert after == ["new", "new"]  # a guess could give each the other's history
+
+
+def test_identical_twins_pair_in_order(tmp_path: Path) -> None:
+    notes, twin = tmp_path / "notes", f"总结\n\n{LONG}"
+    _chapter_note(notes, twin, "对比\n\n- 各有所长", twin)
+    _rebuild_ledger(notes)
+    before = [c.id for c in load([notes], None).deck.cards if c.title == "总结"]
+    _chapter_note(notes, twin, twin, "对比\n\n- 各有所长")
+    assert _rebuild_ledger(notes) == {"总结": "exact", "对比": "exact"}
+    assert [c.id for c in load([notes], None).deck.cards if c.title == "总结"] == before
+
+
+def test_a_card_moved_and_rewritten_at_once_is_new(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "n.md").write_text(f"# 甲\n\n## 1. 总结\n\n{LONG}\n\n# 乙\n\n## 1. 其他\n\n"
+                                "- 其他答案\n", encoding="utf-8")
+    _rebuild_ledger(notes)
+    (notes / "n.md").write_text("# 甲\n\n## 1. 其他\n\n- 其他答案\n\n# 乙\n\n## 1. 总结\n\n"
+                                "- 另一章的总结，说的是别的事情\n", encoding="utf-8")
+    assert _rebuild_ledger(notes)["总结"] == "new"
+
+
+def test_an_answer_alone_does_not_carry_a_match(tmp_path: Path) -> None:
+    after = _matches_after(tmp_path, [f"GAN网络的思想\n\n{LONG}", "BN层是否需要偏置\n\n需要"],
+                           [f"如何训练一个分类器\n\n{LONG}", "卷积层是否需要偏置\n\n需要"])
+    assert after == ["new", "new"]
+
+
+def test_a_reworded_title_keeps_its_id(tmp_path: Path) -> None:
+    after = _matches_after(tmp_path, [f"GAN网络的思想\n\n{LONG}", "其他\n\n- 其他答案"],
+                           [f"GAN的基本思想是什么\n\n{LONG}", "其他\n\n- 其他答案"])
+    assert after == ["kept reworded", "kept exact"]

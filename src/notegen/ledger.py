@@ -27,7 +27,6 @@ so a card that comes back gets its old id (and its Anki history) back.
 from __future__ import annotations
 
 import base64
-import bisect
 import csv
 import functools
 import hashlib
@@ -43,7 +42,7 @@ from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Se
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import Enum
-from itertools import product
+from itertools import product, repeat
 from pathlib import Path, PurePosixPath
 
 from .cache import Table, digest
@@ -194,9 +193,9 @@ class Ledger:
             taken: set[int] = set()
             for stage, match in _STAGES:
                 todo = [i for i in range(len(cards)) if i not in assigned]
-                if not todo:
-                    break
                 free = [j for j in range(len(pool)) if j not in taken]
+                if not todo or not free:
+                    break
                 for i, j in stage(todo, facts, free, known).items():
                     assigned[i] = (pool[j], match)
                     taken.add(j)
@@ -231,7 +230,8 @@ class Ledger:
             return now
         if entry.fingerprint == fingerprint:
             return entry.changed
-        return max(now, entry.changed + 1)
+        # The last time the ledger can write (year 99999) is as far as it goes.
+        return min(max(now, entry.changed + 1), _LAST_TIME)
 
     def updated(self, identified: Identified, notes_root: Path,
                 fingerprints: Mapping[str, str], now: int) -> Ledger:
@@ -347,8 +347,9 @@ def taken_for_rewording(title_a: str, answer_a: str, title_b: str, answer_b: str
 
 
 def _by_key(key: Callable[[_Facts], object], evidence: Evidence, sole: bool = False) -> Stage:
-    """Pair cards and entries with equal keys (None is no key), by best evidence. With
-    ``sole``, the one card and the one entry of a key left unpaired pair even so."""
+    """Pair cards and entries with equal keys (None is no key): the same content in order,
+    then by best evidence. With ``sole``, the one card and the one entry of a key left over
+    pair even so."""
 
     def stage(todo: Sequence[int], cards: Sequence[_Facts], free: Sequence[int],
               entries: Sequence[_Facts]) -> dict[int, int]:
@@ -361,19 +362,49 @@ def _by_key(key: Callable[[_Facts], object], evidence: Evidence, sole: bool = Fa
                 groups[k][1].append(j)
         paired: dict[int, int] = {}
         for group, candidates in groups.values():
-            if not candidates:
-                continue
-            found = _best_pairs(_scored(_pairs_within(group, cards, candidates, entries),
-                                        cards, entries, evidence), cards, entries)
-            if sole:
-                rest = [i for i in group if i not in found]
-                left = [j for j in candidates if j not in found.values()]
-                if len(rest) == len(left) == 1:
-                    found[rest[0]] = left[0]
-            paired.update(found)
+            if candidates:
+                paired |= _pair_group(group, cards, candidates, entries, evidence, sole)
         return paired
 
     return stage
+
+
+def _pair_group(group: Sequence[int], cards: Sequence[_Facts], candidates: Sequence[int],
+                entries: Sequence[_Facts], evidence: Evidence, sole: bool) -> dict[int, int]:
+    if len(group) == len(candidates) == 1:  # the common case, decided at once
+        i, j = group[0], candidates[0]
+        fits = (sole or cards[i].content == entries[j].content
+                or evidence(cards[i], entries[j]) is not None)
+        return {i: j} if fits else {}
+    found = _same_content(group, cards, candidates, entries)
+    rest, left = _unpaired(group, candidates, found)
+    if rest and left and not (sole and len(rest) == len(left) == 1):
+        pairs = _pairs_within(rest, cards, left, entries)
+        found |= _best_pairs(_scored(pairs, cards, entries, evidence), cards, entries)
+        rest, left = _unpaired(group, candidates, found)
+    if sole and len(rest) == len(left) == 1:
+        found[rest[0]] = left[0]
+    return found
+
+
+def _same_content(group: Sequence[int], cards: Sequence[_Facts], candidates: Sequence[int],
+                  entries: Sequence[_Facts]) -> dict[int, int]:
+    """Cards and entries of the same content (title and answer), paired in order: nothing
+    tells them apart, and nothing needs to. Most cards of a rebuild pair here."""
+    waiting: dict[tuple[str, str], deque[int]] = defaultdict(deque)
+    for j in candidates:
+        waiting[entries[j].content].append(j)
+    found = {}
+    for i in group:
+        if same := waiting.get(cards[i].content):
+            found[i] = same.popleft()
+    return found
+
+
+def _unpaired(group: Sequence[int], candidates: Sequence[int], found: Mapping[int, int]
+              ) -> tuple[list[int], list[int]]:
+    taken = set(found.values())
+    return [i for i in group if i not in found], [j for j in candidates if j not in taken]
 
 
 def _by_sketch(evidence: Evidence, min_bands: int) -> Stage:
@@ -444,6 +475,10 @@ def _best_pairs(scored: Mapping[int, Sequence[tuple[float, int]]], cards: Sequen
                 entries: Sequence[_Facts]) -> dict[int, int]:
     """Pair each card with the entry it resembles best when that entry also resembles it
     best, until no such pair is left; ties between different contents pair nothing."""
+    if len(scored) == 1:  # one card: it is every entry's favourite
+        ((i, options),) = scored.items()
+        j = _favourite(options, entries, ())
+        return {} if j is None else {i: j}
     by_entry: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for card, options in scored.items():
         for score, entry in options:
@@ -480,8 +515,7 @@ def _favourite(options: Sequence[tuple[float, int]], facts: Sequence[_Facts],
 
 # --- similarity ----------------------------------------------------------------------------
 
-_WINDOWS = tuple(slice(4 * i, 4 * i + 12) for i in range(1 << 16))
-_BIN_START = tuple(b << 27 for b in range(_BINS + 1))
+_WINDOWS = tuple(slice(4 * i, 4 * i + 12) for i in range(4096))
 _HEX = tuple(f"{v:02x}" for v in range(256))
 
 
@@ -497,16 +531,13 @@ def sketch(text: str) -> str:
     if not chars:
         return ""
     data = chars.encode("utf-32-le")
-    windows = _WINDOWS[: max(1, len(chars) - 2)] if len(chars) <= len(_WINDOWS) else (
-        slice(i, i + 12) for i in range(0, len(data) - 8, 4))
-    hashes = sorted(set(map(zlib.crc32, map(data.__getitem__, windows))))
-    bins = []
-    at = 0
-    for b in range(_BINS):  # the first hash at or above each bin's start is its minimum
-        at = bisect.bisect_left(hashes, _BIN_START[b], at)
-        found = at < len(hashes) and hashes[at] < _BIN_START[b + 1]
-        bins.append(_HEX[hashes[at] & 0xFF] if found else "--")
-    return "".join(bins)
+    trigrams = max(1, len(chars) - 2)
+    windows = _WINDOWS[:trigrams] if trigrams <= len(_WINDOWS) else (
+        slice(4 * i, 4 * i + 12) for i in range(trigrams))
+    hashes = sorted(set(map(zlib.crc32, map(data.__getitem__, windows))), reverse=True)
+    # Largest first: each bin keeps the last hash it is given, its smallest.
+    smallest = dict(zip(map(operator.rshift, hashes, repeat(27)), hashes, strict=True))
+    return "".join([_HEX[smallest[b] & 0xFF] if b in smallest else "--" for b in range(_BINS)])
 
 
 def _cached_sketch(answer: str, cache: Table | None) -> str:
@@ -525,13 +556,6 @@ _EMPTY_BINS = str.maketrans("-0123456789abcdef", "10000000000000000")
 _BIN_SLICES = tuple(slice(k, k + 2) for k in range(0, 2 * _BINS, 2))
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _parsed(sketch_text: str) -> tuple[tuple[str, ...], int]:
-    """A sketch's bins, and how many of them are empty as a bit mask."""
-    return (tuple(map(sketch_text.__getitem__, _BIN_SLICES)),
-            int(sketch_text[::2].translate(_EMPTY_BINS), 2))
-
-
 def resemblance(a: str, b: str) -> float:
     """Estimated Jaccard similarity of two texts' trigrams, from their sketches: the share of
     the bins filled in either that agree."""
@@ -539,15 +563,22 @@ def resemblance(a: str, b: str) -> float:
         return 0.0
     if a == b:
         return 1.0
-    (bins_a, empty_a), (bins_b, empty_b) = _parsed(a), _parsed(b)
-    both_empty = (empty_a & empty_b).bit_count()
-    same = sum(map(operator.eq, bins_a, bins_b)) - both_empty
-    return int(same) / (_BINS - both_empty)
+    agree = sum(map(operator.eq, map(a.__getitem__, _BIN_SLICES), map(b.__getitem__, _BIN_SLICES)))
+    both_empty = (_empty_bins(a) & _empty_bins(b)).bit_count()
+    return (int(agree) - both_empty) / (_BINS - both_empty)
+
+
+def _empty_bins(sketch_text: str) -> int:
+    """A bit for each empty bin (its first character is "-")."""
+    return int(sketch_text[::2].translate(_EMPTY_BINS), 2)
 
 
 def informative(sketch_text: str) -> bool:
     """Is the answer long enough to tell cards apart?"""
-    return bool(sketch_text) and _BINS - _parsed(sketch_text)[1].bit_count() >= _INFORMATIVE
+    return bool(sketch_text) and _BINS - sketch_text[::2].count("-") >= _INFORMATIVE
+
+
+_PAIRS = tuple(slice(i, i + 2) for i in range(256))
 
 
 def dice(a: str, b: str) -> float:
@@ -556,9 +587,10 @@ def dice(a: str, b: str) -> float:
     return 2 * len(x & y) / (len(x) + len(y))
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _bigrams(text: str) -> frozenset[str]:
-    return frozenset(text[i : i + 2] for i in range(len(text) - 1)) or frozenset((text,))
+def _bigrams(text: str) -> set[str]:
+    pairs = _PAIRS[: len(text) - 1] if len(text) <= len(_PAIRS) else (
+        slice(i, i + 2) for i in range(len(text) - 1))
+    return set(map(text.__getitem__, pairs)) or {text}
 
 
 def _norm(title: str) -> str:
@@ -573,12 +605,14 @@ def _fresh_id(card: Card, taken: set[str]) -> str:
 
 
 def _renumbered(deck: Deck, ids: Mapping[int, str]) -> Deck:
+    """The deck with the cards' ids (most keep the natural id they were parsed with)."""
     counter = iter(range(len(ids)))
-    chapters = tuple(
-        replace(ch, cards=tuple(replace(card, id=ids[next(counter)]) for card in ch.cards))
-        for ch in deck.chapters
-    )
-    return replace(deck, chapters=chapters)
+    chapters = []
+    for chapter in deck.chapters:
+        cards = tuple(card if card.id == (new := ids[next(counter)]) else replace(card, id=new)
+                      for card in chapter.cards)
+        chapters.append(chapter if cards == chapter.cards else replace(chapter, cards=cards))
+    return replace(deck, chapters=tuple(chapters))
 
 
 def _deck_path(card: Card) -> tuple[str, ...]:
