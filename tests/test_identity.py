@@ -13,8 +13,10 @@ from anki.collection import Collection
 from notegen.build import build, load, summary
 from notegen.cli import run
 from notegen.config import SiteConfig
-from notegen.ir import Card
-from notegen.ledger import LEDGER_NAME, taken_for_rewording
+from notegen.emit.anki import write_apkg
+from notegen.ir import Card, CardKind, Chapter, Deck, Span
+from notegen.ledger import LEDGER_NAME, anki_search, natural_id, taken_for_rewording
+from notegen.render import Renderer
 
 from .ankitools import fresh_collection, import_apkg, note_ids_by_guid, review_all, review_counts
 from .conftest import REPO_NOTES, ROOT
@@ -447,3 +449,20 @@ def test_a_reworded_title_keeps_its_id(tmp_path: Path) -> None:
     after = _matches_after(tmp_path, [f"GAN网络的思想\n\n{LONG}", "其他\n\n- 其他答案"],
                            [f"GAN的基本思想是什么\n\n{LONG}", "其他\n\n- 其他答案"])
     assert after == ["kept reworded", "kept exact"]
+
+
+@pytest.mark.anki
+def test_the_search_selects_notes_of_every_kind(tmp_path: Path) -> None:
+    kinds = {CardKind.BASIC: "", CardKind.REVERSED: "", CardKind.CLOZE: "中文 {{c1::分词}} 工具"}
+    cards = tuple(Card(id=natural_id(("章", kind.value)), deck="D", chapter="章", number=None,
+                       title=kind.value, question=kind.value, answer="- 答案", answer_start=2,
+                       tags=(), source=Span("n.md", 1, 2), kind=kind, front=front)
+                  for kind, front in kinds.items())
+    deck = Deck("D", (Chapter("章", "n.md", 1, "", None, cards),))
+    apkg = tmp_path / "d.apkg"
+    write_apkg(deck, Renderer(), apkg, lambda _id, _fp: 1_700_000_000, None, lambda _c: "")
+    col = fresh_collection(tmp_path / "anki")
+    assert import_apkg(col, apkg).new == 3
+    assert len(col.find_notes(anki_search(c.id for c in cards))) == 3
+    assert len(col.find_notes(anki_search([cards[2].id]))) == 1
+    col.close()

@@ -16,9 +16,8 @@ from . import __version__
 from .build import build, load, require_folder, summary
 from .config import SiteConfig, default_config_file
 from .diagnostics import NotegenError, from_os_error
-from .emit.anki import ID_FIELD, MODEL_NAME
 from .emit.export import write_jsonl
-from .ledger import LEDGER_NAME, Ledger
+from .ledger import LEDGER_NAME, Ledger, anki_search
 from .serve import serve
 
 NOTES = Path("notes")
@@ -83,13 +82,7 @@ def retired_command(notes: Path) -> None:
         return
     for entry in retired:
         click.echo(f"{entry.id}  {entry.chapter} / {entry.title}", err=True)
-    click.echo(retired_search([e.id for e in retired]))
-
-
-def retired_search(ids: list[str]) -> str:
-    """An Anki search for notegen notes with these ids (ids hold no search wildcards)."""
-    terms = " OR ".join(f"{ID_FIELD}:{card_id}" for card_id in ids)
-    return f'"note:{MODEL_NAME}" ({terms})'
+    click.echo(anki_search(e.id for e in retired))
 
 
 @cli.command("serve")
