@@ -151,6 +151,8 @@ def test_history_survives_an_edit_session(notes_copy: Path, tmp_path: Path,
                                                    if m.value == "reworded"}
     assert {original[t].id for t in MOVED} <= {i for i, m in matched.items()
                                                 if m.value == "moved"}
+    # Anki leaves their cards in the old subdeck: the summary names exactly these.
+    assert {m.id for m in second.moved} == {original[t].id for t in MOVED}
 
     # The retired ones are exactly what `notegen retired` selects.
     assert {e.title for e in second.newly_retired} == set(DELETED)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -132,21 +133,25 @@ def _refused(notes: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     (lambda line: line.replace("live", "alive"), "state must be 'live' or 'retired'"),
 ])
 def test_a_damaged_ledger_is_refused_with_its_line(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: object,
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: Callable[[str], str],
         message: str) -> None:
     notes, lines = _built_notes(tmp_path)
     at = next(no for no, line in enumerate(lines) if line.startswith("c"))
-    assert callable(damage)
     lines[at] = damage(lines[at])
     (notes / LEDGER_NAME).write_text("\n".join(lines), encoding="utf-8")
     assert f"{LEDGER_NAME}:{at + 1}:1: error: {message}" in _refused(notes, tmp_path, capsys)
 
 
-def test_a_ledger_that_is_a_folder_is_refused_before_anything_is_written(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(("make", "message"), [
+    (Path.mkdir, "the ledger is a folder"),
+    (os.mkfifo, "the ledger is not a regular file"),  # reading it would wait forever
+])
+def test_a_ledger_that_is_no_file_is_refused_before_anything_is_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], make: Callable[[Path], None],
+        message: str) -> None:
     notes = _note(tmp_path / "notes", "# 章\n\n## 1. 问题\n\n- 答案\n")
-    (notes / LEDGER_NAME).mkdir()
-    assert f"{LEDGER_NAME}: error: the ledger is a folder" in _refused(notes, tmp_path, capsys)
+    make(notes / LEDGER_NAME)
+    assert f"{LEDGER_NAME}: error: {message}" in _refused(notes, tmp_path, capsys)
 
 
 @pytest.mark.parametrize("target", ["missing.tsv", LEDGER_NAME])

@@ -588,8 +588,9 @@ def dice(a: str, b: str) -> float:
 
 
 def _bigrams(text: str) -> set[str]:
-    pairs = _PAIRS[: len(text) - 1] if len(text) <= len(_PAIRS) else (
-        slice(i, i + 2) for i in range(len(text) - 1))
+    """The text's character bigrams; a text of one character (or none) is its own."""
+    count = max(0, len(text) - 1)
+    pairs = _PAIRS[:count] if count <= len(_PAIRS) else (slice(i, i + 2) for i in range(count))
     return set(map(text.__getitem__, pairs)) or {text}
 
 
