@@ -115,7 +115,8 @@ class Entry:
     @property
     def deck_path(self) -> tuple[str, ...]:
         """Subdeck levels below the root deck (see ``Card.deck_path``)."""
-        return (*PurePosixPath(self.file).parent.parts, self.chapter)
+        folder = self.file.rpartition("/")[0]
+        return (*(folder.split("/") if folder else ()), self.chapter)
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +218,7 @@ class Ledger:
         sketches = {ids[i]: f.sketch for i, f in enumerate(facts)}
         moved = tuple(Moved(entry.id, cards[i].title, entry.deck_path, _deck_path(cards[i]))
                       for i, (entry, _) in sorted(assigned.items())
-                      if entry.fingerprint and entry.deck_path != _deck_path(cards[i]))
+                      if entry.fingerprint and _in_another_deck(entry, cards[i]))
         return Identified(_renumbered(deck, ids), matches, gone, newly, sketches, moved)
 
     def last_changed(self, card_id: str, fingerprint: str, now: int) -> int:
@@ -614,6 +615,10 @@ def _renumbered(deck: Deck, ids: Mapping[int, str]) -> Deck:
                       for card in chapter.cards)
         chapters.append(chapter if cards == chapter.cards else replace(chapter, cards=cards))
     return replace(deck, chapters=tuple(chapters))
+
+
+def _in_another_deck(entry: Entry, card: Card) -> bool:
+    return entry.chapter != card.chapter or entry.deck_path != _deck_path(card)
 
 
 def _deck_path(card: Card) -> tuple[str, ...]:
