@@ -90,12 +90,20 @@ def choose(doc: Doc, style: str = AUTO) -> Chosen:
     readings = [(m, r) for m in READERS if (r := m.read(doc)) is not None]
     if not readings:
         return Chosen("headings", _laid_out(doc, Reading(AUTO, (), 0.0), ()), ())
-    scored = [(r.evidence * _laid_out(doc, r, r.found).coverage, -m.PRIORITY, i)
-              for i, (m, r) in enumerate(readings)]
-    best = readings[max(scored)[2]][1]
+    # Best first by evidence: a reading whose evidence is below the best score so far
+    # cannot win (its cards hold at most the whole note), so it is not laid out.
+    ranked = sorted(readings, key=lambda mr: (-mr[1].evidence, mr[0].PRIORITY))
+    best, best_layout, best_score = ranked[0][1], None, -1.0
+    for _, reading in ranked:
+        if reading.evidence <= best_score:
+            break
+        layout = _laid_out(doc, reading, reading.found)
+        if (score := reading.evidence * layout.coverage) > best_score:
+            best, best_layout, best_score = reading, layout, score
     found = [*best.found, *(f for m, r in readings
                             if r is not best and getattr(m, "INLINE", False) for f in r.found)]
-    layout = _laid_out(doc, best, found)
+    layout = (best_layout if best_layout is not None and len(found) == len(best.found)
+              else _laid_out(doc, best, found))
     problems = list(best.problems)
     if layout.coverage < _WEAK and layout.total:
         problems.append(_weak_reading(doc, best.style, layout))

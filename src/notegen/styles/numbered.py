@@ -123,18 +123,18 @@ def _sibling_section(line: Line, level: int) -> bool:
     return 0 < line.level <= level and not GLYPH_RE.match(line.body)
 
 
-def _restarts_ahead(lines: Sequence[Line]) -> list[bool]:
-    """For each line: whether the next numbered candidate after it, before any heading,
-    numbers from 1 again."""
-    ahead = [False] * len(lines)
+def _restarts_ahead(lines: Sequence[Line]) -> dict[int, bool]:
+    """For each heading (by index): whether the next numbered candidate after it, before
+    any other heading, numbers from 1 again."""
+    ahead: dict[int, bool] = {}
     restart = False
     for index in range(len(lines) - 1, -1, -1):
         line = lines[index]
-        ahead[index] = restart
-        if _candidate(line):
-            restart = as_tuple(line.number or "0")[-1] == 1
-        elif line.kind is Kind.HEADING:
+        if line.kind is Kind.HEADING:
+            ahead[index] = restart
             restart = False
+        if line.number is not None and _candidate(line):
+            restart = line.number == "1" or line.number.endswith(".1")
     return ahead
 
 
