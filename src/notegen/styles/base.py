@@ -67,6 +67,9 @@ class Reading:
     chapters: frozenset[int] | None = None
     """Lines that start chapters; None for the usual ones (see Doc.chapters)."""
     problems: tuple[Diagnostic, ...] = ()
+    declared: bool = False
+    """The note states this style through its tool's own mark (``#flashcards``): the
+    reading is taken as if front matter had named it."""
 
 
 @dataclass
