@@ -20,11 +20,12 @@ from .read import SourceFile
 # Bullet glyphs left behind by OneNote, Word and PDF exports: • ‣ ⁃ ∙ ·, the Geometric Shapes
 # block (◆ ◇ ▶ ▪ □ ○ ● ■ …), stars, card suits, check marks, ❖, dingbat arrows (➢ ➤) and
 # the Private Use Area symbols Word's Symbol/Wingdings bullets become.
-GLYPH = (
-    "[\u00b7\u2022\u2023\u2043\u2219\u25a0-\u25ff\u2605\u2606\u2660-\u2667"
-    "\u2713\u2714\u2756\u2794-\u27bf\uf000-\uf0ff]"
-)
+_GLYPH_RANGES = ((0xB7, 0xB7), (0x2022, 0x2023), (0x2043, 0x2043), (0x2219, 0x2219),
+                 (0x25A0, 0x25FF), (0x2605, 0x2606), (0x2660, 0x2667), (0x2713, 0x2714),
+                 (0x2756, 0x2756), (0x2794, 0x27BF), (0xF000, 0xF0FF))
+GLYPH = "[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _GLYPH_RANGES) + "]"
 GLYPH_RE = re.compile(GLYPH)
+_GLYPHS = frozenset(chr(c) for lo, hi in _GLYPH_RANGES for c in range(lo, hi + 1))
 LEADING_GLYPHS_RE = re.compile(rf"^(?:{GLYPH}[ \t\u3000]*)+")
 
 _HEADING_RE = re.compile(r"^( {0,3})(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -35,7 +36,8 @@ _SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 # Chinese numerals as section and question numbers: 一 … 十三 … 九十九.
 _HAN_DIGITS = "〇零一二两三四五六七八九"
 _HAN_NUMERAL = f"[{_HAN_DIGITS}十百]{{1,4}}"
-_NUMBER_STARTS = frozenset(_HAN_DIGITS + "十百")
+# What a number may start with: a Chinese numeral, or a bullet glyph before the digits.
+_NUMBER_STARTS = frozenset(_HAN_DIGITS + "十百") | _GLYPHS
 _HAN_VALUE = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}
 # "12. ", "3.1.1 ", "12、", "2.4激活函数", "一 OSI", "二、大前端" at the start of a heading or
@@ -153,8 +155,7 @@ _PARAGRAPH_BREAKS = (Kind.BLANK, Kind.HEADING, Kind.RULE, Kind.OPAQUE, Kind.UNDE
 
 
 def _number(body: str) -> str | None:
-    if not body or not (body[0].isdigit() or body[0] in _NUMBER_STARTS
-                        or GLYPH_RE.match(body[0])):
+    if not body or not (body[0].isdigit() or body[0] in _NUMBER_STARTS):
         return None
     m = _NUMBER_RE.match(body)
     if not m or _QUANTITY_RE.match(body):

@@ -103,8 +103,11 @@ def _references_after(references: Sequence[tuple[int, int]], f: Found) -> int:
 def _last_filled(doc: Doc, first: int, last: int) -> int:
     """The last line of a card's content: blank lines and the separators between cards
     (``---``, ``<br><br>``) at its end are left out."""
-    while last > first and (doc.at(last).kind is Kind.BLANK or (
-            doc.at(last).kind is not Kind.OPAQUE and _SEPARATOR_RE.match(doc.at(last).text))):
+    while last > first:
+        line = doc.at(last)
+        if line.kind is not Kind.BLANK and (line.kind is Kind.OPAQUE or line.body[:1] not in "-*_<"
+                                            or not _SEPARATOR_RE.match(line.text)):
+            break
         last -= 1
     return max(first, last)
 

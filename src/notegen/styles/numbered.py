@@ -144,7 +144,8 @@ def _families(doc: Doc, heads: Sequence[Line]) -> list[tuple[Line, list[Line]]]:
     families = []
     for i, head in enumerate(heads):
         children: list[Line] = []
-        for later in heads[i + 1 :]:
+        for j in range(i + 1, len(heads)):
+            later = heads[j]
             if later.level <= head.level or _chapter_between(doc, head, later):
                 break
             if not (_is_child(later, head) or _restarted(later, children)):
