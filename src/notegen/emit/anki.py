@@ -165,7 +165,7 @@ def write_apkg(deck: Deck, renderer: Renderer, path: Path,
     for card in deck.cards:
         rendered, found = renderer.card(card)
         problems.extend(found)
-        if not card.answer.strip():
+        if not card.answer.strip() and card.kind is not CardKind.CLOZE:  # a cloze holds its answer
             problems.append(warning(card.source.path, f"'{card.title}' has no answer; left out "
                                     "of the deck (it is still on the site)", card.source.start))
             continue
