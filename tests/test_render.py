@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from notegen.emit.site.pages import title_markdown
 from notegen.ir import Card
 from notegen.render import Renderer
 from notegen.segment import parse_paths
@@ -23,7 +24,7 @@ def _card(name: str) -> Card:
 
 @pytest.fixture(scope="module")
 def renderer() -> Renderer:
-    return Renderer()
+    return Renderer(FIXTURES)
 
 
 def _math(answer_html: str) -> list[str]:
@@ -61,7 +62,7 @@ def test_titles_are_plain_text_with_math(renderer: Renderer) -> None:
     assert renderer.title("VGG16采用3*3卷积核的优势?") == "VGG16采用3*3卷积核的优势?"
     assert renderer.title("Why is $a<b$ *here*?") == (
         'Why is <span class="arithmatex">\\(a&lt;b\\)</span> *here*?')
-    assert renderer.title_markdown("3*3 (x) $a_1$") == "3&#42;3 &#40;x&#41; $a_1$"
+    assert title_markdown("3*3 (x) $a_1$") == "3&#42;3 &#40;x&#41; $a_1$"
 
 
 def test_answer_headings_sit_below_the_card_heading(renderer: Renderer) -> None:

@@ -111,8 +111,7 @@ def write_apkg(deck: Deck, renderer: Renderer, path: Path,
     fingerprints: dict[str, str] = {}
     mods: list[int] = []
     problems: list[Diagnostic] = []
-    for card in deck.cards:
-        rendered, found = renderer.card(card)
+    for card, (rendered, found) in zip(deck.cards, renderer.cards(deck.cards), strict=True):
         problems.extend(found)
         if not card.answer.strip():
             problems.append(warning(card.source.path, f"'{card.title}' has no answer; left out "
