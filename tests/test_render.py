@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,30 @@ from notegen.render import Renderer
 from notegen.segment import parse_paths
 
 from .conftest import FIXTURES
+
+
+CASES = sorted((FIXTURES / "render").glob("*.md"))
+
+
+def rendered_fixture(note: Path) -> str:
+    """Every card of a fixture note as the renderer gives it: its question as a heading, its
+    answer, and the warnings about it as comments."""
+    deck, problems = parse_paths([note], "Render")
+    assert not problems
+    renderer = Renderer(note.parent)
+    parts = []
+    for card in deck.cards:
+        rendered, found = renderer.card(card)
+        warnings = "".join(f"<!-- {p} -->\n" for p in found)
+        parts.append(f"<h2>{rendered.question}</h2>\n{rendered.answer}\n{warnings}")
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("note", CASES, ids=[case.stem for case in CASES])
+def test_fixture_renders_as_expected(note: Path) -> None:
+    expected = note.with_suffix(".html")
+    assert expected.is_file(), f"{note.name} needs its expected output {expected.name}"
+    assert rendered_fixture(note) == expected.read_text(encoding="utf-8")
 
 
 def _card(name: str) -> Card:

@@ -331,8 +331,8 @@ def _warn_if_truncated(tokens: Sequence[Token], env: _Env) -> None:
         if token.nesting == 1 and token.level >= MAX_NESTING - 1:
             line = env.first_line + (token.map[0] if token.map else 0)
             env.problems.append(warning(
-                env.path, f"nested more than {MAX_NESTING // 2} levels deep: the text nested "
-                "below this line is not shown; indent it less", line))
+                env.path, f"nested more than {MAX_NESTING // 2} levels deep: nothing from "
+                "here to the end of this text is shown; nest it less deeply", line))
             return
 
 
@@ -494,6 +494,7 @@ def _with_rules(md: MarkdownIt) -> MarkdownIt:
     md.add_render_rule("cloze_open", _cloze_open)
     md.add_render_rule("cloze_close", _cloze_close)
     md.core.ruler.push("child_maps", _child_maps)
+    md.core.ruler.push("close_inline_html", _close_inline_html)
     return md
 
 
@@ -582,6 +583,26 @@ def _child_maps(state: Any) -> None:
     for token in state.tokens:
         for child in token.children or ():
             child.map = token.map
+
+
+def _close_inline_html(state: Any) -> None:
+    """An inline tag left open (``a <b>stray`` ) is closed at the end of its paragraph, so it
+    cannot bold the rest of the answer."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        open_tags: list[str] = []
+        for child in token.children:
+            if child.type == "html_inline" and (found := sanitize.element(child.content)):
+                name, closing = found
+                if not closing:
+                    open_tags.append(name)
+                elif name in open_tags:
+                    del open_tags[len(open_tags) - 1 - open_tags[::-1].index(name):]
+        for name in reversed(open_tags):
+            closer = Token("html_inline", "", 0)
+            closer.content = f"</{name}>"
+            token.children.append(closer)
 
 
 def _media_src(src: str, env: EnvType, token: Token) -> str:

@@ -144,6 +144,18 @@ def _with_src(tag: re.Match[str], rewrite_src: SrcRewrite) -> str:
     return "".join(parts) + ">"
 
 
+_VOID = frozenset({"br", "img", "hr", "col"})
+
+
+def element(raw: str) -> tuple[str, bool] | None:
+    """The element a raw tag the allow-list keeps opens or closes (``("b", False)`` for
+    ``<b>``, ``("b", True)`` for ``</b>``); None for anything else, void elements included."""
+    tag = _TAG_RE.fullmatch(raw)
+    if tag is None or not _allowed(tag) or tag.group(2).lower() in _VOID:
+        return None
+    return tag.group(2).lower(), bool(tag.group(1))
+
+
 def is_markup(text: str) -> bool:
     """Whether ``text`` starts with a tag the allow-list keeps as HTML."""
     tag = _TAG_RE.match(text)
