@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from notegen.emit.site.pages import title_markdown
-from notegen.ir import Card
+from notegen.ir import Card, Span
 from notegen.render import Renderer
 from notegen.segment import parse_paths
 
@@ -95,3 +95,37 @@ def test_answer_headings_sit_below_the_card_heading(renderer: Renderer) -> None:
                 if c.number == "25")
     answer = renderer.card(card)[0].answer
     assert "<h5>MobileNet V2</h5>" in answer
+
+
+def _answer_card(answer: str, answer_start: int = 10) -> Card:
+    return Card("c1", "Deck", "Chapter", None, "Question", "## 1. Question", answer,
+                answer_start, (), Span("notes/a.md", answer_start - 1, answer_start + 40))
+
+
+def test_math_in_table_cells_is_byte_for_byte(renderer: Renderer) -> None:
+    card = _card("math-in-tables")
+    answer = renderer.card(card)[0].answer
+    written = [m.group(1) or m.group(2) for m in
+               re.finditer(r"\$([^$]+)\$|\\\((.+?)\\\)", card.answer)]
+    assert _math(answer) == written == ["|x|_1", "\\|w\\|", "\\max_i |x_i|"]
+
+
+def test_warnings_keep_their_line_after_a_repaired_tab_table(renderer: Renderer) -> None:
+    answer = "a\tb\n1\t2\n3\t4\n5\t6\n\n![gone](missing.png)"
+    _, problems = renderer.card(_answer_card(answer, 20))
+    assert [(p.line, p.col) for p in problems] == [(25, 9)]
+
+
+def test_a_list_too_deep_for_markdown_is_a_warning_naming_its_line(renderer: Renderer) -> None:
+    answer = "\n".join("  " * level + f"- level {level}" for level in range(60)) + "\n\nend"
+    rendered, problems = renderer.card(_answer_card(answer, 30))
+    assert rendered.answer.count("<li>") == 50
+    assert [(p.path, p.line) for p in problems] == [("notes/a.md", 30 + 49)]
+    assert "nested more than 50 levels deep" in problems[0].message
+
+
+def test_chapter_text_is_rendered_with_its_problems(renderer: Renderer) -> None:
+    passage = renderer.passage("notes/a.md", 3, "2024年1月1日\n\n<div>\n\n![x](nope.png)")
+    assert passage.html.startswith("<p>2024年1月1日</p>") and passage.html.endswith("</div>")
+    assert [(p.line, p.message) for p in passage.problems] == [(7, "image not found: nope.png")]
+    assert passage.media == ()

@@ -27,7 +27,9 @@ GLYPH = (
 GLYPH_RE = re.compile(GLYPH)
 LEADING_GLYPHS_RE = re.compile(rf"^(?:{GLYPH}[ \t\u3000]*)+")
 
-_HEADING_RE = re.compile(r"^( {0,3})(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+# The closing hashes are cut in code (``_heading_body``): a regex for them backtracks over a
+# long run of spaces, once per space.
+_HEADING_RE = re.compile(r"^( {0,3})(#{1,6})(?:[ \t]+(.*)|[ \t]*)$")
 _ORDERED_RE = re.compile(r"^( *)(\d{1,9})([.)]|、)(?:[ \t]+(.*)|)$")
 _BULLET_RE = re.compile(r"^( *)([-*+])(?:[ \t]+(.*)|)$")
 # "12. ", "3.1.1 ", "12、" at the start of a heading or bullet, after any glyphs.
@@ -91,7 +93,7 @@ def classify(no: int, text: str) -> Line:
     found = _MARKER_RE.search(text)
     marker = Marker(found.group(1).lower()) if found else None
     if m := _HEADING_RE.match(text):
-        body = m.group(3) or ""
+        body = _heading_body(m.group(3) or "")
         return Line(no, text, Kind.HEADING, len(m.group(1)), len(m.group(2)), body,
                     _number(body), marker)
     if m := _ORDERED_RE.match(text):
@@ -102,6 +104,15 @@ def classify(no: int, text: str) -> Line:
         return Line(no, text, Kind.BULLET, len(m.group(1)), 0, body, _number(body), marker)
     indent = len(text) - len(text.lstrip(" "))
     return Line(no, text, Kind.TEXT, indent, 0, text.strip(), None, marker)
+
+
+def _heading_body(text: str) -> str:
+    """A heading's text without trailing spaces and its optional closing ``#`` sequence."""
+    body = text.rstrip(" \t")
+    unclosed = body.rstrip("#")
+    if unclosed != body and (not unclosed or unclosed[-1] in " \t"):
+        body = unclosed.rstrip(" \t")
+    return body
 
 
 def _number(body: str) -> str | None:
