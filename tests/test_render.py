@@ -16,7 +16,6 @@ from notegen.segment import parse_paths
 
 from .conftest import FIXTURES
 
-
 CASES = sorted((FIXTURES / "render").glob("*.md"))
 
 

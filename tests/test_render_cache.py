@@ -3,6 +3,7 @@ result as rendering on one."""
 
 from __future__ import annotations
 
+import importlib
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +16,7 @@ from notegen.render import Renderer
 from notegen.segment import parse_paths
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from bench import synthetic_notes  # noqa: E402
+synthetic_notes = importlib.import_module("bench").synthetic_notes
 
 NOTE = """\
 # Cache

@@ -92,4 +92,4 @@ def test_nothing_outside_the_notes_reaches_the_deck_or_the_site(notes: Path,
     assert packed == [PNG]
     published = [f.read_bytes() for f in report.site.rglob("*") if f.is_file()]
     assert not any(SECRET in data for data in published)
-    assert sum(PNG == data for data in published) == 1  # beside the chapter's page
+    assert sum(data == PNG for data in published) == 1  # beside the chapter's page

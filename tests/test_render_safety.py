@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Dialog, sync_playwright
 
 from notegen import sanitize
 from notegen.ir import Card, Span
@@ -166,7 +166,12 @@ def test_in_chromium_no_card_breaks_the_next_and_nothing_runs(renderer: Renderer
             cards.append((card, f"{rendered.question}\x00{rendered.answer}"))
     page = browser.new_page()
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     page.set_content(_page(cards), wait_until="load")
     page.wait_for_timeout(300)
     shown = page.evaluate("""() => [...document.querySelectorAll('main > article.ng-card')]

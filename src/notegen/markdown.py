@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,7 +90,7 @@ class _Finder:
         return self.found
 
 
-def find_closer(env: dict[str, Any], text: str, needle: str, start: int) -> int:
+def find_closer(env: MutableMapping[str, Any], text: str, needle: str, start: int) -> int:
     """``text.find(needle, start)``, linear over one parse however often it is asked."""
     finders = env.setdefault("notegen_finders", {})
     if needle not in finders:
@@ -152,6 +152,8 @@ def _bracket_math(state: StateBlock, start_line: int, end_line: int, silent: boo
 def _html_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
     """CommonMark's HTML block, but only from a tag the renderer keeps as HTML."""
     start = state.bMarks[start_line] + state.tShift[start_line]
+    if state.src[start : start + 1] != "<":  # tried at every line: be quick
+        return False
     line = state.src[start : state.eMarks[start_line]]
     if line.startswith("<!--"):
         if find_closer(state.env, state.src, "-->", start + 4) < 0:
@@ -248,7 +250,7 @@ def _escaped(text: str, pos: int) -> bool:
 
 # markdown-it's table rule splits rows with this module-level function; ours keeps math whole.
 # (The module, not the rule function that `markdown_it.rules_block.table` also names.)
-importlib.import_module("markdown_it.rules_block.table").escapedSplit = split_cells
+vars(importlib.import_module("markdown_it.rules_block.table"))["escapedSplit"] = split_cells
 
 
 # --- cloze deletions ---------------------------------------------------------------------------

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import hashlib
 import html
+import marshal
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -140,6 +141,7 @@ def _code_digest() -> str:
 
 
 _SALT = _code_digest()
+_NO_PROBES = digest()
 # Below this many cards to render, starting worker processes costs more than it saves.
 _PARALLEL_MIN = 400
 
@@ -187,20 +189,23 @@ class Renderer:
         return Rendered(html_text, media, problems)
 
     def title(self, title: str) -> str:
-        """A plain-text title (or chapter or section name) as HTML, its math typeset-ready."""
+        """A plain-text title (or chapter or section name) as HTML, its math typeset-ready.
+        Escaped text and math spans only: safe and balanced as built."""
         tokens = self._titles.parseInline(title)
-        return sanitize.clean("".join(
+        return "".join(
             _MATH_RENDER[token.type](token.content) if token.type in _MATH_RENDER
             else sanitize.escape(token.content)
             for token in (tokens[0].children or [] if tokens else [])
-        ))
+        )
 
     # --- rendering ---------------------------------------------------------------------------
 
     def _card_key(self, card: Card) -> str:
-        return digest(self._salt, "card", card.kind.value, card.source.path,
-                      str(card.source.start), str(card.answer_start), card.title, card.front,
-                      card.context, card.answer)
+        # marshal: one unambiguous byte string of the fields, made in C (a rebuild asks this
+        # of every card).
+        return digest(self._salt, marshal.dumps((
+            "card", card.kind.value, card.source.path, card.source.start, card.answer_start,
+            card.title, card.front, card.context, card.answer)))
 
     def _render_all(self, cards: Sequence[Card]) -> list[_Entry]:
         workers = _workers(len(cards))
@@ -275,12 +280,14 @@ class Renderer:
         entry = self._cache.get(key)
         if entry is None or self._probes_digest(entry[3]) != entry[4]:
             return None
-        return tuple(entry)  # type: ignore[return-value]
+        return tuple(entry)
 
     def _store(self, key: str, entry: _Entry) -> None:
         self._cache.put(key, entry)
 
-    def _probes_digest(self, probes: Iterable[tuple[str, str]]) -> str:
+    def _probes_digest(self, probes: Sequence[tuple[str, str]]) -> str:
+        if not probes:
+            return _NO_PROBES
         return digest(*(self.resolve(Path(folder), src).fingerprint for folder, src in probes))
 
 
