@@ -11,9 +11,13 @@ import pytest
 from playwright.sync_api import Browser, Dialog, sync_playwright
 
 from notegen import sanitize
+from notegen.build import build
+from notegen.config import SiteConfig
 from notegen.ir import Card, Span
 from notegen.render import Renderer
 
+from .ankitools import fresh_collection, import_apkg
+from .conftest import ROOT
 from .test_site import CHROMIUM, CHROMIUM_ARGS
 
 PAYLOADS = [
@@ -184,3 +188,22 @@ def test_in_chromium_no_card_breaks_the_next_and_nothing_runs(renderer: Renderer
         assert page.locator(f'[id="{card.id}"]').is_visible()
     assert page.evaluate("() => window.pwned") is None and not dialogs
     page.close()
+
+
+@pytest.mark.anki
+def test_in_real_anki_the_cards_hold_no_script(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    answers = "\n\n".join(PAYLOADS + [f"{opener}\n\nafter" for opener in UNCLOSED])
+    (notes / "payloads.md").write_text(
+        f"# Java 泛型 List<String> <img src=x onerror=alert(1)>\n\n## 1. Which?\n\n{answers}\n",
+        encoding="utf-8")
+    report = build(notes, tmp_path / "out", SiteConfig.load(ROOT / "mkdocs.yml"))
+    col = fresh_collection(tmp_path / "anki")
+    assert import_apkg(col, report.apkg).new == 1
+    card = col.get_card(col.find_cards("")[0])
+    for shown in (card.question(), card.answer()):
+        body = shown.split("</style>")[-1]  # after the note type's own CSS
+        _assert_harmless(body)
+        assert not elements(body).misnested
+    assert "Java 泛型 List&lt;String&gt; &lt;img src=x onerror=alert(1)&gt;" in card.question()

@@ -23,6 +23,7 @@ import genanki
 from ..diagnostics import Diagnostic, warning
 from ..ir import Card, Deck
 from ..render import Media, Renderer
+from ..sanitize import escape
 
 MODEL_ID = 1733900517
 MODEL_NAME = "notegen"
@@ -118,7 +119,8 @@ def write_apkg(deck: Deck, renderer: Renderer, path: Path,
                                     "of the deck (it is still on the site)", card.source.start))
             continue
         link = f"{site_url.rstrip('/')}/{page_of(card)}#{card.id}" if site_url else ""
-        fields = [rendered.question, rendered.answer, card.chapter, _source(card), link, card.id]
+        fields = [rendered.question, rendered.answer, escape(card.chapter), escape(_source(card)),
+                  escape(link), card.id]
         tags = sorted({tag(t) for t in (*card.tags, card.chapter)})
         subdeck = f"{deck.name}::{card.chapter}"
         fingerprint = _fingerprint(fields, tags, subdeck)
