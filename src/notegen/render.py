@@ -166,10 +166,8 @@ class Renderer:
     def cards(self, cards: Sequence[Card]) -> list[tuple[RenderedCard, tuple[Diagnostic, ...]]]:
         """Every card, in order: from the cache where it holds them, the rest rendered (on
         every core when there are many)."""
-        entries: list[_Entry | None] = []
         keys = [self._card_key(card) for card in cards]
-        for key in keys:
-            entries.append(self._cached(key))
+        entries = [self._cached(key) for key in keys]
         missing = [i for i, entry in enumerate(entries) if entry is None]
         for i, entry in zip(missing, self._render_all([cards[i] for i in missing]),
                             strict=True):
