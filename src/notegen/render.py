@@ -27,6 +27,7 @@ import marshal
 import os
 import re
 import sys
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -291,8 +292,11 @@ class Renderer:
 
 def _workers(cards: int) -> int:
     """Processes to render ``cards`` with: every core when there are enough to pay for
-    starting them (forked, so they start in milliseconds with the parser already built)."""
-    if cards < _PARALLEL_MIN or "fork" not in get_all_start_methods() or sys.platform != "linux":
+    starting them. Workers are forked, so they start in milliseconds with the parser
+    already built; only from a process with one thread (``notegen serve`` has more), since
+    a fork copies no other thread and could copy a lock one of them holds."""
+    if (cards < _PARALLEL_MIN or sys.platform != "linux" or threading.active_count() > 1
+            or "fork" not in get_all_start_methods()):
         return 1
     return len(os.sched_getaffinity(0))
 
