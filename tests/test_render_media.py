@@ -17,13 +17,14 @@ from .conftest import ROOT
 
 SECRET = b"root:x:0:0:secret outside the notes\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"inside the notes" * 4
+CHAPTER_PNG = b"\x89PNG\r\n\x1a\n" + b"before the first question"
 
 NOTE = """\
 # Images
 
 2024年1月1日
 
-![chapter figure](figs/inside.png)
+![chapter figure](figs/chapter.png)
 
 ## 1. Which images are published?
 
@@ -45,6 +46,7 @@ def notes(tmp_path: Path) -> Path:
     notes = tmp_path / "notes"
     (notes / "figs").mkdir(parents=True)
     (notes / "figs" / "inside.png").write_bytes(PNG)
+    (notes / "figs" / "chapter.png").write_bytes(CHAPTER_PNG)
     (notes / "figs" / "alias.png").symlink_to("inside.png")
     (notes / "figs" / "leak.png").symlink_to(outside / "secret.png")
     (notes / "shared").symlink_to(outside, target_is_directory=True)
@@ -77,7 +79,7 @@ def test_only_images_inside_the_notes_folder_are_media(notes: Path) -> None:
     chapter = deck.chapters[0]
     assert chapter.meta_span is not None
     meta = renderer.passage(chapter.path, chapter.meta_span.start, chapter.meta)
-    assert [m.file for m in meta.media] == [(notes / "figs" / "inside.png").resolve()]
+    assert [m.file for m in meta.media] == [(notes / "figs" / "chapter.png").resolve()]
     assert meta.media[0].name in meta.html
 
 
@@ -93,3 +95,4 @@ def test_nothing_outside_the_notes_reaches_the_deck_or_the_site(notes: Path,
     published = [f.read_bytes() for f in report.site.rglob("*") if f.is_file()]
     assert not any(SECRET in data for data in published)
     assert sum(data == PNG for data in published) == 1  # beside the chapter's page
+    assert sum(data == CHAPTER_PNG for data in published) == 1

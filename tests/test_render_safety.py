@@ -8,6 +8,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from playwright.sync_api import Browser, Dialog, sync_playwright
 
 from notegen import sanitize
@@ -126,6 +128,25 @@ def test_an_unclosed_tag_is_closed_within_its_card(renderer: Renderer, opener: s
     assert not found.open and not found.misnested, rendered.answer
     assert "end" in rendered.answer
     _assert_harmless(rendered.answer)
+
+
+FRAGMENTS = st.sampled_from([
+    "<", ">", "</", "/>", "<!--", "-->", "\n", "\n\n", " ", "=", '"', "'", "`", "$", "\\(",
+    "\\)", "|", "- ", "1. ", "    ", "```", "<b>", "</b>", "<div>", "</div>", "<details>",
+    "<summary>", "<table>", "<tr>", "<td>", "<span style='color:red'>", "</span>", "<img src=",
+    "x.png", "onerror=", "javascript:", "<script>", "</script>", "<style>", "<textarea>",
+    "<xmp>", "<iframe>", "<svg", "<math>", "<a href=", "**", "==", "{{c1::", "}}", "::",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(FRAGMENTS, st.text(max_size=8)), max_size=40))
+def test_any_answer_renders_balanced_and_harmless(pieces: list[str]) -> None:
+    rendered, _ = Renderer(Path("notes")).card(_card("".join(pieces)))
+    for fragment in (rendered.answer, rendered.question):
+        found = elements(fragment)
+        assert not found.open and not found.misnested, fragment
+        _assert_harmless(fragment)
 
 
 def test_the_allow_list_is_one_list(renderer: Renderer) -> None:
