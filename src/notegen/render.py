@@ -190,6 +190,8 @@ class Renderer:
     def title(self, title: str) -> str:
         """A plain-text title (or chapter or section name) as HTML, its math typeset-ready.
         Escaped text and math spans only: safe and balanced as built."""
+        if "$" not in title and "\\(" not in title:
+            return sanitize.escape(title)
         tokens = self._titles.parseInline(title)
         return "".join(
             _MATH_RENDER[token.type](token.content) if token.type in _MATH_RENDER
@@ -219,15 +221,20 @@ class Renderer:
     def _render_card(self, card: Card) -> _Entry:
         env = self._env(card.source.path, card.answer_start, card.answer)
         answer = self._markdown(self._md, card.answer, env)
+        if not (card.front.strip() or card.context.strip()):
+            question = self.title(card.title)
+            return _entry((question, answer, "", question), env)
+        # The lines of the front and the context are not known apart: the card's first line.
         front_env = self._env(card.source.path, card.source.start, card.front)
-        context = self._markdown(self._md, card.context, front_env)
+        context_env = self._env(card.source.path, card.source.start, card.context)
+        context = self._markdown(self._md, card.context, context_env)
         if card.kind is CardKind.CLOZE:
             site_question = self._markdown(self._cloze_md, card.front, front_env)
             question = anki_cloze(site_question)
         else:
             question = site_question = (self._markdown(self._md, card.front, front_env)
                                         if card.front.strip() else self.title(card.title))
-        return _entry((question, answer, context, site_question), env, front_env)
+        return _entry((question, answer, context, site_question), env, front_env, context_env)
 
     def _env(self, path: str, first_line: int, text: str) -> _Env:
         lines = text.split("\n")
@@ -432,11 +439,19 @@ def _table_row(lines: Sequence[str], i: int, opaque: set[int]) -> bool:
 
 
 def _opaque(lines: Sequence[str]) -> set[int]:
+    """Lines inside fences and display math (most answers have none: no need to look)."""
+    if not any(mark in line for line in lines for mark in _OPAQUE_MARKS):
+        return set()
     return {i for block in opaque_blocks(lines) for i in range(block.start, block.stop)}
+
+
+_OPAQUE_MARKS = ("```", "~~~", "$$", "\\[")
 
 
 def _unglyph(line: str, levels: dict[str, int]) -> str:
     """``- ◆ x`` → ``- x``; a paragraph ``□ x`` → a list item, nested by the glyph's rank."""
+    if not GLYPH_RE.search(line):
+        return line
     shape = classify(0, line)
     if shape.kind in (Kind.BULLET, Kind.ORDERED, Kind.HEADING) and GLYPH_RE.match(shape.body):
         start = line.index(shape.body)  # a heading's closing hashes stay after it
