@@ -93,6 +93,7 @@ _ATTRIBUTE = (r"[ \t\n]++([A-Za-z_:][A-Za-z0-9_.:-]*+)"
               r"(?:[ \t\n]*+=[ \t\n]*+(?:[^\"'=<>`\x00-\x20]++|'[^']*+'|\"[^\"]*+\"))?+")
 _TAG_RE = re.compile(rf"<(/?)([A-Za-z][A-Za-z0-9-]*+)((?:{_ATTRIBUTE})*+)[ \t\n]*+/?>")
 _ATTRIBUTE_RE = re.compile(_ATTRIBUTE)
+_EMPTY_COMMENT_RE = re.compile(r"<!---?>")
 _ATTRIBUTE_VALUE_RE = re.compile(r"=[ \t\n]*+(?:([^\"'=<>`\x00-\x20]++)|'([^']*+)'|\"([^\"]*+)\")")
 
 SrcRewrite = Callable[[str], str]
@@ -108,7 +109,10 @@ def markup(raw: str, rewrite_src: SrcRewrite, comment_closes: Callable[[int], in
     pos = 0
     while (start := raw.find("<", pos)) >= 0:
         out.append(raw[pos:start])
-        if raw.startswith("<!--", start) and (close := comment_closes(start + 4)) >= 0:
+        if (empty := _EMPTY_COMMENT_RE.match(raw, start)):
+            out.append(empty.group())  # `<!-->` ends itself, as browsers read it
+            pos = empty.end()
+        elif raw.startswith("<!--", start) and (close := comment_closes(start + 4)) >= 0:
             out.append(raw[start : close + 3])
             pos = close + 3
         elif (tag := _TAG_RE.match(raw, start)) and _allowed(tag):
