@@ -212,10 +212,11 @@ class Renderer:
         workers = _workers(len(cards))
         if workers < 2:
             return [self._render_card(card) for card in cards]
-        chunks = [cards[i::workers] for i in range(workers)]
+        # The workers are forked with the cards in memory: only each one's share (its first
+        # card and the stride) and the rendered results cross between processes.
         with ProcessPoolExecutor(workers, mp_context=get_context("fork"),
-                                 initializer=_adopt, initargs=(self,)) as pool:
-            done = list(pool.map(_render_chunk, chunks))
+                                 initializer=_adopt, initargs=(self, cards)) as pool:
+            done = list(pool.map(_render_share, range(workers), [workers] * workers))
         return [done[i % workers][i // workers] for i in range(len(cards))]
 
     def _render_card(self, card: Card) -> _Entry:
@@ -308,15 +309,16 @@ def _workers(cards: int) -> int:
     return len(os.sched_getaffinity(0))
 
 
-_WORKER: list[Renderer] = []
+_WORKER: list[tuple[Renderer, Sequence[Card]]] = []
 
 
-def _adopt(renderer: Renderer) -> None:
-    _WORKER.append(renderer)
+def _adopt(renderer: Renderer, cards: Sequence[Card]) -> None:
+    _WORKER.append((renderer, cards))
 
 
-def _render_chunk(cards: Sequence[Card]) -> list[_Entry]:
-    return [_WORKER[0]._render_card(card) for card in cards]
+def _render_share(first: int, stride: int) -> list[_Entry]:
+    renderer, cards = _WORKER[0]
+    return [renderer._render_card(card) for card in cards[first::stride]]
 
 
 def _entry(htmls: tuple[str, ...], *envs: _Env) -> _Entry:
