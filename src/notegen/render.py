@@ -103,7 +103,7 @@ class _Env:
     first_line: int
     lines: Sequence[str]
     cut: int
-    """Spaces the dedent removed from every line (for columns)."""
+    """The indent common to every line, which the render removes."""
     media: dict[str, Media] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
     probes: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -275,10 +275,11 @@ class Renderer:
         if not file.is_file():
             return _Found(refusal=f"image is not a regular file: {src}")
         try:
-            data = file.read_bytes()
+            with file.open("rb") as data:
+                content = hashlib.file_digest(data, "sha256").hexdigest()
         except OSError as exc:
             return _Found(refusal=f"image cannot be read ({exc.strerror}): {src}")
-        name = hashlib.sha256(data).hexdigest()[:16] + file.suffix.lower()
+        name = content[:16] + file.suffix.lower()
         return _Found(media=Media(name, file))
 
     # --- cache -------------------------------------------------------------------------------
