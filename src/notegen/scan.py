@@ -28,7 +28,9 @@ GLYPH_RE = re.compile(GLYPH)
 _GLYPHS = frozenset(chr(c) for lo, hi in _GLYPH_RANGES for c in range(lo, hi + 1))
 LEADING_GLYPHS_RE = re.compile(rf"^(?:{GLYPH}[ \t\u3000]*)+")
 
-_HEADING_RE = re.compile(r"^( {0,3})(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+# The closing hashes are cut in code (``_heading_body``): a regex for them backtracks over a
+# long run of spaces, once per space.
+_HEADING_RE = re.compile(r"^( {0,3})(#{1,6})(?:[ \t]+(.*)|[ \t]*)$")
 _ORDERED_RE = re.compile(r"^(\d{1,9})([.)]|、)(?:[ \t]+(.*)|)$")
 _BULLET_RE = re.compile(r"^([-*+])(?:[ \t]+(.*)|)$")
 _RULE_RE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
@@ -115,7 +117,7 @@ def classify(no: int, text: str) -> Line:
     marker = Marker(found.group(1).lower()) if found else None
     first = rest[0]
     if first == "#" and (m := _HEADING_RE.match(text)):
-        body = m.group(3) or ""
+        body = _heading_body(m.group(3) or "")
         return Line(no, text, Kind.HEADING, len(m.group(1)), len(m.group(2)), body,
                     _number(body), marker)
     if first in "-*_" and _RULE_RE.match(text):
@@ -131,6 +133,15 @@ def classify(no: int, text: str) -> Line:
     body = rest.rstrip()
     lead = _BOLD_NUMBER_RE.match(body) if first in "*_" else None
     return Line(no, text, Kind.TEXT, indent, 0, body, lead.group(2) if lead else None, marker)
+
+
+def _heading_body(text: str) -> str:
+    """A heading's text without trailing spaces and its optional closing ``#`` sequence."""
+    body = text.rstrip(" \t")
+    unclosed = body.rstrip("#")
+    if unclosed != body and (not unclosed or unclosed[-1] in " \t"):
+        body = unclosed.rstrip(" \t")
+    return body
 
 
 def _setext_headings(lines: list[Line]) -> list[Line]:
