@@ -52,17 +52,19 @@ def serve(notes: Path, out: Path, config: Path | None, deck: str | None, port: i
     server = _listen(port, out / "site")  # first: a busy port must fail before any build
     threading.Thread(target=server.serve_forever, daemon=True).start()
     builds = _Builds(notes, out, config, deck, progress)
-    notes_files = _Contents(functools.partial(_note_files, notes))
-    config_file = _Contents(lambda: [config] if config is not None else [])
+    notes_files = Contents(functools.partial(note_files, notes))
+    config_file = Contents(lambda: [config] if config is not None else [])
     try:
         report = builds.run()
         if report is not None and not quiet:
             click.echo(summary(report))
         click.echo(f"serving http://{HOST}:{server.server_address[1]}/ (on this computer "
                    "only); rebuilding when a note changes. Ctrl+C stops.")
-        for changes in watchfiles.watch(notes, watch_filter=_is_input, raise_interrupt=False,
-                                        rust_timeout=_CONFIG_CHECK_MS, yield_on_timeout=True):
-            notes_changed = bool(changes) and notes_files.changed()
+        watch = watchfiles.watch(notes, watch_filter=_is_input,
+                                 rust_timeout=_CONFIG_CHECK_MS, yield_on_timeout=True)
+        for turn, changes in enumerate(watch):
+            # The first turn comes once the watch is set up: a note saved before is seen then.
+            notes_changed = (bool(changes) or turn == 0) and notes_files.changed()
             if config_file.changed() or notes_changed:
                 started = time.monotonic()
                 if (report := builds.run()) is not None:
@@ -130,7 +132,7 @@ class _NotesFilter(watchfiles.DefaultFilter):
 _is_input = _NotesFilter()
 
 
-def _note_files(notes: Path) -> list[Path]:
+def note_files(notes: Path) -> list[Path]:
     return [p for p in notes.rglob("*")
             if _is_input(watchfiles.Change.modified, str(p)) and p.is_file()]
 
@@ -142,7 +144,7 @@ class _Stamp:
     digest: str
 
 
-class _Contents:
+class Contents:
     """The content of a set of files, to tell a real change from a save that changed nothing
     (or a touch). A file is read again only when its size or modification time moved."""
 
