@@ -19,7 +19,7 @@ import secrets
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from errno import EACCES, EADDRINUSE
 from http import HTTPStatus
@@ -52,26 +52,20 @@ def serve(notes: Path, out: Path, config: Path | None, deck: str | None, port: i
     server = _listen(port, out / "site")  # first: a busy port must fail before any build
     threading.Thread(target=server.serve_forever, daemon=True).start()
     builds = _Builds(notes, out, config, deck, progress)
-    notes_files = Contents(functools.partial(note_files, notes))
-    config_file = Contents(lambda: [config] if config is not None else [])
+    inputs = _Inputs(notes, config)  # before the first build, so that no save goes unseen
     try:
         report = builds.run()
         if report is not None and not quiet:
             click.echo(summary(report))
         click.echo(f"serving http://{HOST}:{server.server_address[1]}/ (on this computer "
                    "only); rebuilding when a note changes. Ctrl+C stops.")
-        watch = watchfiles.watch(notes, watch_filter=_is_input,
-                                 rust_timeout=_CONFIG_CHECK_MS, yield_on_timeout=True)
-        for turn, changes in enumerate(watch):
-            # The first turn comes once the watch is set up: a note saved before is seen then.
-            notes_changed = (bool(changes) or turn == 0) and notes_files.changed()
-            if config_file.changed() or notes_changed:
-                started = time.monotonic()
-                if (report := builds.run()) is not None:
-                    server.reloads.publish()
-                    if not quiet:
-                        click.echo(f"{_clock()} rebuilt in {time.monotonic() - started:.1f} s: "
-                                   + _counts(report))
+        for _ in inputs.changes():
+            started = time.monotonic()
+            if (report := builds.run()) is not None:
+                server.reloads.publish()
+                if not quiet:
+                    click.echo(f"{_clock()} rebuilt in {time.monotonic() - started:.1f} s: "
+                               + _counts(report))
     except KeyboardInterrupt:
         pass
     finally:
@@ -99,7 +93,10 @@ class _Builds:
             problems = exc.diagnostics if isinstance(exc, NotegenError) else [from_os_error(exc)]
             for problem in problems:
                 click.echo(str(problem), err=True)
-            click.echo(f"{_clock()} build failed; still serving the last good site", err=True)
+            still = ("still serving the last good site" if (self._out / "site").is_dir()
+                     else "nothing to serve yet")
+            click.echo(f"{_clock()} build failed; {still}: fix it and save to build again",
+                       err=True)
             return None
         warnings = frozenset(p for p in report.problems if p.severity is Severity.WARNING)
         for problem in report.problems:
@@ -130,6 +127,25 @@ class _NotesFilter(watchfiles.DefaultFilter):
 
 
 _is_input = _NotesFilter()
+
+
+class _Inputs:
+    """What a build reads: the notes folder's files and the site's mkdocs.yml."""
+
+    def __init__(self, notes: Path, config: Path | None) -> None:
+        self._notes = notes
+        self._notes_files = Contents(functools.partial(note_files, notes))
+        self._config_file = Contents(lambda: [config] if config is not None else [])
+
+    def changes(self) -> Iterator[None]:
+        """Yields each time the content of an input has changed, until interrupted."""
+        watch = watchfiles.watch(self._notes, watch_filter=_is_input,
+                                 rust_timeout=_CONFIG_CHECK_MS, yield_on_timeout=True)
+        for turn, events in enumerate(watch):
+            # The first turn comes once the watch is set up: a note saved before is seen then.
+            notes_changed = (bool(events) or turn == 0) and self._notes_files.changed()
+            if self._config_file.changed() or notes_changed:
+                yield
 
 
 def note_files(notes: Path) -> list[Path]:
