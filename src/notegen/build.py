@@ -129,7 +129,7 @@ def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None
         progress.advance()
     apkg_name = file_name(deck.name) + ".apkg"
     pages = card_pages(deck)
-    earlier_deck = next(iter(sorted(out.glob("*.apkg"))), None)
+    earlier_deck = min(out.glob("*.apkg"), default=None)
     out.mkdir(parents=True, exist_ok=True)
     staging = out / f".staging-{os.getpid()}"
     _remove(staging)
@@ -138,8 +138,9 @@ def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None
     fingerprints: Mapping[str, str] = {}
     problems = list(loaded.problems)
     try:
+        # The site offers the deck for download: a site alone offers the deck last built.
         if Output.ANKI not in outputs and (out / apkg_name).is_file():
-            shutil.copyfile(out / apkg_name, staging / apkg_name)  # the deck the site offers
+            shutil.copyfile(out / apkg_name, staging / apkg_name)
         else:
             progress.stage("deck")
             anki = write_apkg(deck, renderer, staging / apkg_name,
