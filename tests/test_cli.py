@@ -369,3 +369,13 @@ def test_the_first_user_keeps_their_deck_and_its_history(
     assert sorted(d.name for d in col.decks.all_names_and_ids(skip_empty_default=True)) == decks
     assert all(name.split("::")[0] == "深度学习面试笔记" for name in decks)
     assert col.db.scalar("select count() from revlog") == reviewed
+
+
+def test_styles_lists_every_reader(capsys: pytest.CaptureFixture[str]) -> None:
+    from notegen.styles import READERS
+
+    status, out, _ = _run(capsys, "styles")
+    assert status == 0
+    names = [line.split()[0] for line in out.splitlines() if line and not line[0].isspace()]
+    assert names[: len(READERS) + 1] == ["auto", *(m.NAME for m in READERS)]
+    assert "``" not in out

@@ -224,6 +224,20 @@ def _columns(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+def _styles_read(deck: Deck) -> str:
+    """How each note was read: by file for a few files, by style for many."""
+    files: dict[str, list[int]] = {}
+    styles: dict[str, str] = {}
+    for chapter in deck.chapters:
+        files.setdefault(chapter.path, [0])[0] += len(chapter.cards)
+        styles[chapter.path] = chapter.style
+    if len(files) <= 5:
+        return "read as: " + "; ".join(f"{path} {styles[path]} ({count[0]} cards)"
+                                        for path, count in files.items())
+    by_style = Counter(styles.values())
+    return "read as: " + ", ".join(f"{style} {n} files" for style, n in by_style.most_common())
+
+
 def summary(report: BuildReport) -> str:
     """One screen: cards per chapter, matching, how many warnings, outputs. (The warnings
     themselves go to stderr.)"""
@@ -237,6 +251,7 @@ def summary(report: BuildReport) -> str:
     if len(shown) < len(chapters):
         rest = chapters[len(shown):]
         lines.append(f"  … {len(rest)} more chapters, {sum(len(c.cards) for c in rest)} cards")
+    lines.append(_styles_read(report.deck))
     counts = Counter(m.value for m in report.matches.values())
     matched = ", ".join(f"{counts[m.value]} {m.value}" for m in Match if counts[m.value])
     lines.append(f"identity: {matched}, {len(report.newly_retired)} retired"

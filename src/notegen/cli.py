@@ -155,6 +155,20 @@ def retired_command(notes: Path) -> None:
     click.echo(retired_search([e.id for e in retired]))
 
 
+@cli.command("styles")
+def styles_command() -> None:
+    """List the ways of marking questions notegen reads."""
+    from .styles import READERS
+
+    width = max(len(m.NAME) for m in READERS)
+    click.echo(f"{'auto':<{width}}  the style that explains each note best (the default)")
+    for module in READERS:
+        summary_line = " ".join((module.__doc__ or "").split("\n\n")[0].split())
+        summary_line = summary_line.replace("``", "`").removesuffix(":")
+        click.echo(f"{module.NAME:<{width}}  {summary_line}")
+    click.echo("\nState a note's style in its front matter:  notegen: {questions: NAME}")
+
+
 def retired_search(ids: list[str]) -> str:
     """An Anki search for notegen notes with these ids (ids hold no search wildcards)."""
     terms = " OR ".join(f"{ID_FIELD}:{card_id}" for card_id in ids)
