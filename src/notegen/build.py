@@ -1,16 +1,15 @@
 """The build, top to bottom: read → parse → identify → emit (anki, site) → publish.
 
-Output is written to a staging folder and moved into place only when every emitter has
-succeeded (and moved back if that fails), so a failed build never leaves half-written output
-behind. The ledger is written first beside its place and moved there last, after the output
-it describes.
+Before anything is written, the build makes sure it will replace only what notegen made
+(publish.py) and that the ledger can be written. The outputs are written to a staging folder,
+under the output folder's lock, and moved into place only when every emitter has succeeded, each
+in one step; the ledger follows the output it describes. A failed build leaves the previous
+output, and the ledger, untouched.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import SiteConfig
-from .diagnostics import Diagnostic, NotegenError, Severity, error
+from .diagnostics import Diagnostic, NotegenError, Severity, display_path, error
 from .emit.anki import write_apkg
 from .emit.site import build_site, card_pages
 from .ir import Deck
@@ -31,7 +30,7 @@ from .ledger import (
     build_time,
     missing_ledger_warning,
 )
-from .read import display_path
+from .publish import SITE, check_replaceable, ledger_target, refuse_overlap, staging
 from .render import Renderer
 from .segment import parse_paths
 
@@ -52,14 +51,26 @@ class Loaded:
 
 def load(paths: Sequence[Path], deck_name: str | None, *, building: bool = False) -> Loaded:
     """Parse notes and give every card its id. Raises on errors in the notes."""
+    deck, problems = parse(paths, deck_name)
+    return identify(deck, problems, paths[0] if building else notes_root(paths),
+                    building=building)
+
+
+def parse(paths: Sequence[Path], deck_name: str | None) -> tuple[Deck, list[Diagnostic]]:
+    """The deck the notes hold, and the warnings about them. Raises on errors in the notes."""
     deck, problems = parse_paths(paths, deck_name)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
         raise NotegenError(*errors)
-    root = paths[0] if building else notes_root(paths)
+    return deck, problems
+
+
+def identify(deck: Deck, problems: Sequence[Diagnostic], root: Path, *, building: bool
+             ) -> Loaded:
+    """Match the deck against the ledger in ``root``."""
     ledger = Ledger.load(root / LEDGER_NAME)
     if building and not ledger.existed:
-        problems.append(missing_ledger_warning(ledger.path))
+        problems = [*problems, missing_ledger_warning(ledger.path)]
     return Loaded(ledger.identify(deck), ledger, root, tuple(problems))
 
 
@@ -95,78 +106,39 @@ class BuildReport:
 def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None = None
           ) -> BuildReport:
     require_folder(notes)
-    if out.resolve().is_relative_to(notes.resolve()):
-        raise NotegenError(error(display_path(out), "the output folder must be outside the "
-                                 f"notes folder ({display_path(notes)})"))
-    loaded = load([notes], deck_name or site_config.name, building=True)
-    deck = loaded.deck
+    refuse_overlap(out, notes, site_config.file)
+    deck, problems = parse([notes], deck_name or site_config.name)
     if not deck.cards:
-        raise NotegenError(*loaded.problems, error(display_path(notes), "no questions found in "
-                                                  "any note; nothing to build"))
-    now = build_time()
-    renderer = Renderer()
+        raise NotegenError(*problems, error(display_path(notes), "no questions found in any "
+                                            "note; nothing to build"))
     apkg_name = file_name(deck.name) + ".apkg"
-    pages = card_pages(deck)
-    out.mkdir(parents=True, exist_ok=True)
-    staging = out / f".staging-{os.getpid()}"
-    _remove(staging)
-    staging.mkdir()
-    pending: Path | None = None
-    try:
-        anki = write_apkg(deck, renderer, staging / apkg_name,
+    check_replaceable(out, apkg_name, notes / LEDGER_NAME)
+    with staging(out) as stage:
+        # Under the lock: the ledger is the one the last build of this output wrote.
+        loaded = identify(deck, problems, notes, building=True)
+        deck = loaded.deck
+        pending = stage.pending(ledger_target(loaded.ledger.path), "ledger")
+        now = build_time()
+        renderer = Renderer()
+        pages = card_pages(deck)
+        anki = write_apkg(deck, renderer, stage.folder / apkg_name,
                           lambda cid, fp: loaded.ledger.last_changed(cid, fp, now),
                           site_config.url, lambda card: pages[card.id])
-        site_problems = build_site(deck, renderer, staging, apkg_name, site_config)
-        ledger = loaded.ledger.updated(loaded.identified, loaded.notes_root, anki.fingerprints,
-                                       now)
-        pending = ledger.write_pending()
-        _publish(staging, out, (apkg_name, "site"))
-        os.replace(pending, ledger.path)
-    finally:
-        _remove(staging)
-        if pending is not None:
-            pending.unlink(missing_ok=True)
+        site_problems = build_site(deck, renderer, stage.folder, apkg_name, site_config)
+        loaded.ledger.updated(loaded.identified, loaded.notes_root, anki.fingerprints,
+                              now).write(pending.file)
+        notices = stage.publish(apkg_name, pending)
     return BuildReport(
         deck=deck,
         apkg=out / apkg_name,
-        site=out / "site",
+        site=out / SITE,
         notes_in_deck=len(anki.fingerprints),
         matches=loaded.identified.matches,
         newly_retired=loaded.identified.newly_retired,
         retired=loaded.identified.retired,
-        problems=tuple(dict.fromkeys((*loaded.problems, *anki.problems, *site_problems))),
+        problems=tuple(dict.fromkeys((*loaded.problems, *anki.problems, *site_problems,
+                                      *notices))),
     )
-
-
-def _publish(staging: Path, out: Path, names: Sequence[str]) -> None:
-    """Move the finished outputs into place, all of them or, on failure, none."""
-    moved: list[tuple[Path, Path | None]] = []
-    try:
-        for name in names:
-            target = out / name
-            backup = None
-            if target.exists() or target.is_symlink():
-                backup = out / f".old-{os.getpid()}-{name}"
-                _remove(backup)
-                target.rename(backup)
-            moved.append((target, backup))
-            (staging / name).rename(target)
-    except OSError:
-        for target, backup in reversed(moved):
-            if backup is not None:
-                _remove(target)
-                backup.rename(target)
-        raise
-    for _, backup in moved:
-        if backup is not None:
-            _remove(backup)
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    else:
-        path.unlink(missing_ok=True)
 
 
 def file_name(deck_name: str) -> str:
