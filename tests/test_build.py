@@ -184,32 +184,26 @@ def test_rebuilding_replaces_what_notegen_made(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == [".notegen", "Cards.apkg", "site"]
 
 
-def test_a_renamed_deck_removes_the_old_apkg_and_says_so(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("edited", [False, True])
+def test_a_renamed_deck_removes_the_old_apkg_unless_edited_and_says_so(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], edited: bool) -> None:
     notes = _notes(tmp_path / "notes")
     out = tmp_path / "out"
     argv = ["build", "--notes", str(notes), "--out", str(out), "--deck"]
     assert run([*argv, "Old"]) == 0
+    if edited:
+        (out / "Old.apkg").write_bytes(b"edited by hand")
     capsys.readouterr()
     assert run([*argv, "New"]) == 0
-    captured = capsys.readouterr()
-    assert sorted(p.name for p in out.glob("*.apkg")) == ["New.apkg"]
-    assert (f"{out}/Old.apkg: warning: removed: an earlier build wrote it, and the deck is now "
-            f"{out}/New.apkg") in captured.out
-
-
-def test_an_old_apkg_changed_since_is_kept_and_mentioned(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    notes = _notes(tmp_path / "notes")
-    out = tmp_path / "out"
-    argv = ["build", "--notes", str(notes), "--out", str(out), "--deck"]
-    assert run([*argv, "Old"]) == 0
-    (out / "Old.apkg").write_bytes(b"edited by hand")
-    capsys.readouterr()
-    assert run([*argv, "New"]) == 0
-    assert (f"{out}/Old.apkg: warning: left in place: an earlier build wrote it, but it has "
-            "changed since; the deck is now " f"{out}/New.apkg") in capsys.readouterr().out
-    assert (out / "Old.apkg").read_bytes() == b"edited by hand"
+    said = capsys.readouterr().out
+    if edited:
+        assert (f"{out}/Old.apkg: warning: left in place: an earlier build wrote it, but it "
+                f"has changed since; the deck is now {out}/New.apkg") in said
+        assert (out / "Old.apkg").read_bytes() == b"edited by hand"
+    else:
+        assert (f"{out}/Old.apkg: warning: removed: an earlier build wrote it, and the deck is "
+                f"now {out}/New.apkg") in said
+        assert sorted(p.name for p in out.glob("*.apkg")) == ["New.apkg"]
 
 
 def test_a_failed_first_build_leaves_no_apkg(tmp_path: Path,
@@ -248,3 +242,12 @@ def test_a_symlinked_ledger_is_written_through_the_link(tmp_path: Path) -> None:
     assert (notes / "notegen-ledger.tsv").is_symlink()
     assert "\tlive\t" in kept.read_text(encoding="utf-8")
     assert sorted(p.name for p in kept.parent.iterdir()) == ["ledger.tsv"]
+
+
+def test_an_output_that_is_a_file_is_refused(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    notes = _notes(tmp_path / "notes")
+    (tmp_path / "out").write_text("mine", encoding="utf-8")
+    assert run(["build", "--notes", str(notes), "--out", str(tmp_path / "out")]) == 1
+    assert capsys.readouterr().err == f"{tmp_path}/out: error: not a folder; choose another --out\n"
+    assert (tmp_path / "out").read_text(encoding="utf-8") == "mine"

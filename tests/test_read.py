@@ -63,25 +63,19 @@ def test_a_device_named_on_the_command_line_is_refused(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
-def test_a_link_to_a_note_outside_the_folder_is_not_a_note(notes: Path) -> None:
-    outside = notes.parent / "secret.md"
-    outside.write_text("# Secret\n\n## 1. Private?\n\n- yes\n", encoding="utf-8")
-    (notes / "linked.md").symlink_to(outside)
+@pytest.mark.parametrize("target", ["secret.md", "elsewhere"])
+def test_a_link_to_notes_outside_the_folder_is_not_followed(notes: Path, target: str) -> None:
+    outside = notes.parent / target
+    note = "# Secret\n\n## 1. Private?\n\n- yes\n"
+    if target.endswith(".md"):
+        outside.write_text(note, encoding="utf-8")
+    else:
+        outside.mkdir()
+        (outside / "more.md").write_text(note, encoding="utf-8")
+    (notes / target).symlink_to(outside)
     done = _export(notes)
     assert done.returncode == 0
-    assert f"notes/linked.md: warning: a link to {outside}, outside the notes folder; not read" \
-        in done.stderr
-    assert _titles(done.stdout) == ["什么是过拟合？"]
-
-
-def test_a_link_to_a_folder_outside_is_not_followed(notes: Path) -> None:
-    outside = notes.parent / "elsewhere"
-    outside.mkdir()
-    (outside / "more.md").write_text("# More\n\n## 1. Elsewhere?\n\n- yes\n", encoding="utf-8")
-    (notes / "more").symlink_to(outside)
-    done = _export(notes)
-    assert done.returncode == 0
-    assert f"notes/more: warning: a link to {outside}, outside the notes folder; not read" \
+    assert f"notes/{target}: warning: a link to {outside}, outside the notes folder; not read" \
         in done.stderr
     assert _titles(done.stdout) == ["什么是过拟合？"]
 
@@ -276,3 +270,21 @@ def test_the_whole_read_is_bounded_for_hostile_notes(notes: Path) -> None:
     done = _export(notes)
     assert "Traceback" not in done.stderr
     assert done.returncode == 1  # d.md's front matter is an error
+
+
+def test_a_stray_byte_in_a_utf8_note_is_shown_as_damage_not_another_encoding(
+        notes: Path) -> None:
+    good = (CHINESE * 20).encode()
+    cut = good.index(b"\n", 300) + 1
+    (notes / "cut.md").write_bytes(good[:cut] + b"\xb5" + good[cut:])
+    done = _export(notes)
+    assert done.returncode == 1
+    assert ("error: not valid UTF-8 (byte 0xb5), though the text around it is UTF-8: the file "
+            "is damaged here; retype what stands at this place") in done.stderr
+    assert "iconv" not in done.stderr
+
+
+def test_a_few_accented_letters_are_taken_for_windows_1252(notes: Path) -> None:
+    (notes / "micro.md").write_bytes(b"# Notes\n\n## 1. What?\n\n- micro \xb5 seconds\n")
+    done = _export(notes)
+    assert "): most likely WINDOWS-1252;" in done.stderr

@@ -73,6 +73,8 @@ def refuse_overlap(out: Path, notes: Path, config: Path | None) -> None:
 
 def check_replaceable(out: Path, apkg_name: str, ledger: Path) -> None:
     """Stop unless everything the build will replace is notegen's (or absent)."""
+    if os.path.lexists(out) and not out.is_dir():
+        raise NotegenError(error(display_path(out), "not a folder; choose another --out"))
     problems = []
     site = out / SITE
     if os.path.lexists(site) and not _made_here(site):

@@ -245,7 +245,12 @@ def decode(data: bytes, shown: str) -> tuple[str | None, Diagnostic | None]:
 def _not_utf8(data: bytes, offset: int, shown: str) -> Diagnostic:
     line, col = _position(data, offset)
     reason = f"not valid UTF-8 (byte 0x{data[offset]:02x})"
-    encoding = likely_encoding(data)
+    # What the bytes around the first bad one are: enough to tell, and quick on any size.
+    sample = data[max(0, offset - _SAMPLE // 16) : offset + _SAMPLE]
+    if _damaged_utf8(sample):
+        return error(shown, f"{reason}, though the text around it is UTF-8: the file is damaged "
+                     "here; retype what stands at this place", line, col)
+    encoding = likely_encoding(sample)
     if encoding is None:
         return error(shown, f"{reason}, and it does not look like text in any encoding: is it "
                      "a note? If it is, save it as UTF-8", line, col)
@@ -256,6 +261,18 @@ def _not_utf8(data: bytes, offset: int, shown: str) -> Diagnostic:
                  f"open it in an editor as {encoding} and save it as UTF-8)", line, col)
 
 
+_SAMPLE = 1_000_000
+
+
+def _damaged_utf8(data: bytes) -> bool:
+    """UTF-8 with a few bad bytes (a file cut or joined), not text in another encoding, whose
+    bytes are seldom valid UTF-8."""
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    other = len(text) - len(text.encode("ascii", "ignore")) - bad
+    return bad * 20 < other
+
+
 def likely_encoding(data: bytes) -> str | None:
     """The encoding the bytes most likely are in, by the name iconv knows it."""
     results = from_bytes(data)
@@ -263,12 +280,28 @@ def likely_encoding(data: bytes) -> str | None:
     if best is None:
         return None
     # Of encodings that read the bytes equally well, the one most files are in: Windows'
-    # Western code page, and GB18030, of which GBK and GB2312 are subsets.
+    # Western code page, and GB18030, of which GBK and GB2312 are subsets. A few accented
+    # letters are too little to tell one single-byte code page from another: Windows-1252 is
+    # the one to bet on then.
     alike = {name for match in results if (match.chaos, match.coherence) == (best.chaos,
                                                                             best.coherence)
              for name in match.could_be_from_charset}
+    if _single_byte(best.encoding) and _reads(data, "cp1252"):
+        alike.add("cp1252")
     common = next((name for name in ("cp1252", "gb18030") if name in alike), best.encoding)
     return _iconv_name(common)
+
+
+def _single_byte(codec: str) -> bool:
+    return len(bytes(range(128, 256)).decode(codec, "replace")) == 128
+
+
+def _reads(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _iconv_name(codec: str) -> str:
