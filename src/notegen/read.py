@@ -65,35 +65,6 @@ def is_note_name(name: str) -> bool:
     return name.lower().endswith(NOTE_SUFFIXES) and not name.startswith(".")
 
 
-def _name_problem(path: Path) -> Diagnostic | None:
-    """A warning for a name that is not UTF-8, with the command that renames it."""
-    raw = os.fsencode(path.name)
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return None
-    shown = relative_path(path)
-    what = "folder" if path.is_dir() else "file"
-    name = decoded_name(raw)
-    if name is None:
-        return warning(readable(shown), f"the {what} name is not UTF-8 (shown with escapes); "
-                       f"rename it: mv {_shell_word(os.fsencode(shown))} NEW-NAME")
-    target = os.fsencode(shown)[: -len(raw)] + name.encode("utf-8")
-    return warning(readable(shown), f"the {what} name is not UTF-8 (shown here as GB18030); "
-                   f"rename it: mv {_shell_word(os.fsencode(shown))} {_shell_word(target)}")
-
-
-def _shell_word(raw: bytes) -> str:
-    """Bytes as one word for bash or zsh: quoted text, or $'…' escapes when not UTF-8."""
-    try:
-        return shlex.quote(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        return "$'" + "".join(chr(b) if 32 <= b < 127 and chr(b) not in "'\\" else f"\\x{b:02x}"
-                              for b in raw) + "'"
-
-
 # --- finding notes -------------------------------------------------------------------------
 
 def find_notes(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
@@ -171,17 +142,46 @@ def _link_problem(link: Path, inside: str) -> Diagnostic | None:
     return None
 
 
+def _name_problem(path: Path) -> Diagnostic | None:
+    """A warning for a name that is not UTF-8, with the command that renames it."""
+    raw = os.fsencode(path.name)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return None
+    shown = relative_path(path)
+    what = "folder" if path.is_dir() else "file"
+    name = decoded_name(raw)
+    if name is None:
+        return warning(readable(shown), f"the {what} name is not UTF-8 (shown with escapes); "
+                       f"rename it: mv {_shell_word(os.fsencode(shown))} NEW-NAME")
+    target = os.fsencode(shown)[: -len(raw)] + name.encode("utf-8")
+    return warning(readable(shown), f"the {what} name is not UTF-8 (shown here as GB18030); "
+                   f"rename it: mv {_shell_word(os.fsencode(shown))} {_shell_word(target)}")
+
+
+def _shell_word(raw: bytes) -> str:
+    """Bytes as one word for bash or zsh: quoted text, or $'…' escapes when not UTF-8."""
+    try:
+        return shlex.quote(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return "$'" + "".join(chr(b) if 32 <= b < 127 and chr(b) not in "'\\" else f"\\x{b:02x}"
+                              for b in raw) + "'"
+
+
 # --- reading one note ----------------------------------------------------------------------
 
 def read_note(path: Path) -> tuple[SourceFile | None, list[Diagnostic]]:
     """Decode one note; None (with an explanation) when it cannot be used."""
     shown = display_path(path)
-    data, problem = _read_bytes(path, shown)
-    if data is None:
-        return None, [problem] if problem else []
-    text, problem = decode(data, shown)
-    if text is None:
-        return None, [problem] if problem else []
+    data = _read_bytes(path, shown)
+    if isinstance(data, Diagnostic):
+        return None, [data]
+    text = _decode(data, shown)
+    if isinstance(text, Diagnostic):
+        return None, [text]
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         return None, [warning(shown, "empty file, skipped")]
@@ -192,24 +192,23 @@ def read_note(path: Path) -> tuple[SourceFile | None, list[Diagnostic]]:
     return SourceFile(shown, path, lines, front, body_start), problems
 
 
-def _read_bytes(path: Path, shown: str) -> tuple[bytes | None, Diagnostic | None]:
+def _read_bytes(path: Path, shown: str) -> bytes | Diagnostic:
     """The file's bytes, when it is a regular file of a note's size. Opened without blocking,
     so a FIFO cannot stall the build; the checks are made on the file as opened."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        return None, error(shown, f"cannot read: {exc.strerror}")
+        return error(shown, f"cannot read: {exc.strerror}")
     with os.fdopen(fd, "rb") as stream:
         info = os.fstat(fd)
         if (kind := _not_regular(info.st_mode)) is not None:
-            return None, warning(shown, f"not a regular file ({kind}); skipped")
+            return warning(shown, f"not a regular file ({kind}); skipped")
         data = stream.read(MAX_NOTE_BYTES + 1)
     if len(data) > MAX_NOTE_BYTES:
         size = max(info.st_size, len(data))
-        return None, error(shown, f"{size / 1e6:.1f} MB is more than the "
-                           f"{MAX_NOTE_BYTES / 1e6:.0f} MB notegen reads from one note; split it "
-                           "into smaller notes")
-    return data, None
+        return error(shown, f"{size / 1e6:.1f} MB is more than the {MAX_NOTE_BYTES / 1e6:.0f} "
+                     "MB notegen reads from one note; split it into smaller notes")
+    return data
 
 
 def _not_regular(mode: int) -> str | None:
@@ -224,22 +223,22 @@ def _not_regular(mode: int) -> str | None:
 
 # --- decoding ------------------------------------------------------------------------------
 
-def decode(data: bytes, shown: str) -> tuple[str | None, Diagnostic | None]:
+def _decode(data: bytes, shown: str) -> str | Diagnostic:
     """The text of a note: UTF-8 (with or without a BOM), or UTF-16 with a BOM, which says its
     encoding unambiguously. Anything else is an error that names the likely encoding and how
     to convert the file."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16"), None
+            return data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            return None, error(shown, f"not valid UTF-16 (byte {exc.start} of the file)")
+            return error(shown, f"not valid UTF-16 (byte {exc.start} of the file)")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, _not_utf8(data, exc.start, shown)
+        return _not_utf8(data, exc.start, shown)
     if "\x00" in text:  # valid UTF-8, but no text holds NUL: UTF-16 without a BOM, or binary
-        return None, _not_utf8(data, data.index(b"\x00"), shown)
-    return text, None
+        return _not_utf8(data, data.index(b"\x00"), shown)
+    return text
 
 
 def _not_utf8(data: bytes, offset: int, shown: str) -> Diagnostic:
@@ -250,7 +249,7 @@ def _not_utf8(data: bytes, offset: int, shown: str) -> Diagnostic:
     if _damaged_utf8(sample):
         return error(shown, f"{reason}, though the text around it is UTF-8: the file is damaged "
                      "here; retype what stands at this place", line, col)
-    encoding = likely_encoding(sample)
+    encoding = _likely_encoding(sample)
     if encoding is None:
         return error(shown, f"{reason}, and it does not look like text in any encoding: is it "
                      "a note? If it is, save it as UTF-8", line, col)
@@ -273,7 +272,7 @@ def _damaged_utf8(data: bytes) -> bool:
     return bad * 20 < other
 
 
-def likely_encoding(data: bytes) -> str | None:
+def _likely_encoding(data: bytes) -> str | None:
     """The encoding the bytes most likely are in, by the name iconv knows it."""
     results = from_bytes(data)
     best = results.best()
