@@ -233,12 +233,9 @@ def _decode(data: bytes, shown: str) -> str | Diagnostic:
         except UnicodeDecodeError as exc:
             return error(shown, f"not valid UTF-16 (byte {exc.start} of the file)")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return _not_utf8(data, exc.start, shown)
-    if "\x00" in text:  # valid UTF-8, but no text holds NUL: UTF-16 without a BOM, or binary
-        return _not_utf8(data, data.index(b"\x00"), shown)
-    return text
 
 
 def _not_utf8(data: bytes, offset: int, shown: str) -> Diagnostic:
