@@ -135,9 +135,11 @@ def _read_manifest(out: Path) -> tuple[_Written, ...]:
         return ()
 
 
-def _write_manifest(out: Path, written: Sequence[_Written]) -> None:
+def _write_manifest(out: Path, written: Sequence[_Written], staging: Path) -> None:
+    """Write the manifest atomically, by way of the staging folder (which a killed build
+    leaves for the next one to remove)."""
     file = out / WORK / _MANIFEST
-    pending = file.with_name(f"{_MANIFEST}.{os.getpid()}")
+    pending = staging / _MANIFEST
     decks = [{"name": w.name, "sha256": w.sha256} for w in dict.fromkeys(written)]
     pending.write_text(json.dumps({"decks": decks}, indent=1) + "\n", encoding="utf-8")
     os.replace(pending, file)
@@ -179,7 +181,8 @@ class Staging:
         (self.folder / SITE / SITE_MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
         deck = _Written(apkg_name, _digest(self.folder / apkg_name))
         earlier = _read_manifest(self.out)
-        _write_manifest(self.out, (*earlier, deck))  # every deck that may be here meanwhile
+        # Meanwhile, every deck that may be here is recorded: a kill leaves none unrecorded.
+        _write_manifest(self.out, (*earlier, deck), self.folder)
         undo: list[Callable[[], None]] = []
         try:
             for name in (apkg_name, SITE):
@@ -190,7 +193,7 @@ class Staging:
                 step()
             raise
         notices = _remove_earlier_decks(self.out, earlier, deck)
-        _write_manifest(self.out, (deck,))
+        _write_manifest(self.out, (deck,), self.folder)
         return notices
 
 
@@ -303,6 +306,9 @@ def _exchange(a: Path, b: Path) -> None:
     """Swap two paths: atomically where the system can (Linux's renameat2), else by three
     renames, between which ``b`` is briefly missing."""
     if _renameat2 is not None:
+        # Through ctypes no audit event is raised: raise the one os.rename would, so that audit
+        # hooks see every rename.
+        sys.audit("os.rename", a, b, None, None)
         if _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b),
                       _RENAME_EXCHANGE) == 0:
             return
