@@ -193,3 +193,16 @@ def test_a_notes_folder_that_cannot_be_written_publishes_nothing(tmp_path: Path)
                            "Read-only file system\n")
     after = {p: p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_an_old_deck_that_cannot_be_removed_does_not_fail_the_build(tmp_path: Path) -> None:
+    _write_notes(tmp_path / "notes", 1)
+    args = ("build", "--notes", "notes", "--out", "out", "--deck")
+    assert notegen(*args, "Old", cwd=tmp_path).returncode == 0
+    build = " ".join((*NOTEGEN, *args, "New"))
+    done = notegen(cwd=tmp_path, command=(), wrapper=_in_own_mounts(
+        f"mount --bind out/Old.apkg out/Old.apkg; exec {build}"))  # in use: EBUSY
+    assert done.returncode == 0, done.stderr
+    assert ("out/Old.apkg: warning: left in place: an earlier build wrote it, but it cannot be "
+            "removed (Device or resource busy); the deck is now out/New.apkg") in done.stdout
+    assert (tmp_path / "out" / "New.apkg").is_file()

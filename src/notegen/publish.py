@@ -16,6 +16,7 @@ next build removes what a killed one left.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import hashlib
@@ -192,8 +193,10 @@ class Staging:
             for step in reversed(undo):
                 step()
             raise
+        # Published: nothing after this may fail the build. A manifest left longer is as true.
         notices = _remove_earlier_decks(self.out, earlier, deck)
-        _write_manifest(self.out, (deck,), self.folder)
+        with contextlib.suppress(OSError):
+            _write_manifest(self.out, (deck,), self.folder)
         return notices
 
 
@@ -245,13 +248,18 @@ def _remove_earlier_decks(out: Path, earlier: Sequence[_Written], deck: _Written
         old = out / name
         if not os.path.lexists(old):
             continue
+        why = "it has changed since"
         if _written_here(old, earlier):
-            old.unlink()
-            notices.append(warning(display_path(old), "removed: an earlier build wrote it, and "
-                                   f"the deck is now {now}"))
-        else:
-            notices.append(warning(display_path(old), "left in place: an earlier build wrote "
-                                   f"it, but it has changed since; the deck is now {now}"))
+            try:
+                old.unlink()
+            except OSError as exc:
+                why = f"it cannot be removed ({exc.strerror})"
+            else:
+                notices.append(warning(display_path(old), "removed: an earlier build wrote "
+                                       f"it, and the deck is now {now}"))
+                continue
+        notices.append(warning(display_path(old), f"left in place: an earlier build wrote it, "
+                               f"but {why}; the deck is now {now}"))
     return tuple(notices)
 
 
