@@ -251,3 +251,13 @@ def test_an_output_that_is_a_file_is_refused(tmp_path: Path,
     assert run(["build", "--notes", str(notes), "--out", str(tmp_path / "out")]) == 1
     assert capsys.readouterr().err == f"{tmp_path}/out: error: not a folder; choose another --out\n"
     assert (tmp_path / "out").read_text(encoding="utf-8") == "mine"
+
+
+def test_what_killed_builds_of_earlier_versions_left_is_removed(tmp_path: Path) -> None:
+    notes = _notes(tmp_path / "notes")
+    out = tmp_path / "out"
+    for left in (".staging-4242/site", ".old-4242-site/search"):
+        (out / left).mkdir(parents=True)
+    (out / ".old-4242-Cards.apkg").write_bytes(b"PK")
+    assert run(["build", "--notes", str(notes), "--out", str(out), "--deck", "Cards"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [".notegen", "Cards.apkg", "site"]
