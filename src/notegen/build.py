@@ -1,14 +1,14 @@
-"""The build, top to bottom: read → parse → identify → emit (anki, site) → publish.
+"""The build, top to bottom: read → parse → identify → render → emit (anki, site) → publish.
 
-Output is written to a staging folder and moved into place only when every emitter has
-succeeded (and moved back if that fails), so a failed build never leaves half-written output
-behind. The ledger is written first beside its place and moved there last, after the output
-it describes.
+Before anything is written, the build makes sure it will replace only what notegen made
+(publish.py) and that the ledger can be written. The outputs are written to a staging folder,
+under the output folder's lock, and moved into place only when every emitter has succeeded, each
+in one step; the ledger follows the output it describes. A failed build leaves the previous
+output, and the ledger, untouched.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import unicodedata
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .cache import CACHE_NAME, Cache
 from .config import NOTES_SETTINGS_NAME, SiteConfig, choose_deck_name
-from .diagnostics import Diagnostic, NotegenError, Severity, error
+from .diagnostics import Diagnostic, NotegenError, Severity, display_path, error
 from .emit.anki import write_apkg
 from .emit.site import build_site, card_pages
 from .ir import Deck
@@ -34,7 +34,7 @@ from .ledger import (
     missing_ledger_warning,
 )
 from .progress import Progress
-from .read import display_path
+from .publish import SITE, check_replaceable, ledger_target, refuse_overlap, staging
 from .render import Renderer
 from .segment import parse_paths
 
@@ -53,18 +53,29 @@ class Loaded:
         return self.identified.deck
 
 
-def load(paths: Sequence[Path], deck_name: str | None, *, building: bool = False,
-         progress: Progress | None = None) -> Loaded:
+def load(paths: Sequence[Path], deck_name: str | None, *, progress: Progress | None = None
+         ) -> Loaded:
     """Parse notes and give every card its id. Raises on errors in the notes."""
-    progress = progress or Progress()
-    progress.stage("parse")
+    deck, problems = parse(paths, deck_name, progress)
+    return identify(deck, problems, notes_root(paths), progress)
+
+
+def parse(paths: Sequence[Path], deck_name: str | None, progress: Progress | None = None
+          ) -> tuple[Deck, list[Diagnostic]]:
+    """The deck the notes hold, and the warnings about them. Raises on errors in the notes."""
+    (progress or Progress()).stage("parse")
     deck, problems = parse_paths(paths, deck_name)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
         raise NotegenError(*errors)
-    root = paths[0] if building else notes_root(paths)
+    return deck, problems
+
+
+def identify(deck: Deck, problems: Sequence[Diagnostic], root: Path,
+             progress: Progress | None = None) -> Loaded:
+    """Match the deck against the ledger in ``root``."""
     ledger = Ledger.load(root / LEDGER_NAME)
-    progress.stage("identify")
+    (progress or Progress()).stage("identify")
     return Loaded(ledger.identify(deck), ledger, root, tuple(problems))
 
 
@@ -113,57 +124,50 @@ def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None
     progress = progress or Progress()
     outputs = tuple(Output) if only is None else (only,)
     require_folder(notes)
-    if out.resolve().is_relative_to(notes.resolve()):
-        raise NotegenError(error(display_path(out), "the output folder must be outside the "
-                                 f"notes folder ({display_path(notes)})"))
+    refuse_overlap(out, notes, site_config.file)
     naming = choose_deck_name(deck_name, notes, site_config)
-    loaded = load([notes], naming.name, building=True, progress=progress)
-    deck = loaded.deck
+    deck, found = parse([notes], naming.name, progress)
     if not deck.cards:
-        raise NotegenError(*loaded.problems, error(display_path(notes), "no questions found in "
-                                                  "any note; nothing to build"))
-    now = build_time()
-    cache = Cache(out / CACHE_NAME)
-    renderer = Renderer(notes, cache.table("render"))
-    progress.stage("render", len(deck.cards))
-    renderer.cards(deck.cards)  # on every core; the emitters below find each card rendered
-    progress.advance(len(deck.cards))
+        raise NotegenError(*found, error(display_path(notes), "no questions found in any "
+                                         "note; nothing to build"))
     apkg_name = file_name(deck.name) + ".apkg"
-    pages = card_pages(deck)
+    check_replaceable(out, apkg_name, notes / LEDGER_NAME)
     earlier_deck = min(out.glob("*.apkg"), default=None)
-    out.mkdir(parents=True, exist_ok=True)
-    staging = out / f".staging-{os.getpid()}"
-    _remove(staging)
-    staging.mkdir()
-    pending: Path | None = None
     fingerprints: Mapping[str, str] = {}
-    problems = list(loaded.problems)
-    try:
+    with staging(out) as stage:
+        # Under the lock: the ledger is the one the last build of this output wrote.
+        loaded = identify(deck, found, notes, progress)
+        deck = loaded.deck
+        problems = list(loaded.problems)
+        pending = (stage.pending(ledger_target(loaded.ledger.path), "ledger")
+                   if Output.ANKI in outputs else None)
+        now = build_time()
+        cache = Cache(out / CACHE_NAME)
+        renderer = Renderer(notes, cache.table("render"))
+        progress.stage("render", len(deck.cards))
+        renderer.cards(deck.cards)  # on every core; the emitters below find each card rendered
+        progress.advance(len(deck.cards))
+        pages = card_pages(deck)
         # The site offers the deck for download: a site alone offers the deck last built.
         if Output.ANKI not in outputs and (out / apkg_name).is_file():
-            shutil.copyfile(out / apkg_name, staging / apkg_name)
+            shutil.copyfile(out / apkg_name, stage.folder / apkg_name)
         else:
             progress.stage("deck")
-            anki = write_apkg(deck, renderer, staging / apkg_name,
+            anki = write_apkg(deck, renderer, stage.folder / apkg_name,
                               lambda cid, fp: loaded.ledger.last_changed(cid, fp, now),
                               site_config.url, lambda card: pages[card.id])
             problems.extend(anki.problems)
-        if Output.ANKI in outputs:
+        if pending is not None:
             fingerprints = anki.fingerprints
             # The ledger records what Anki was given: a site alone leaves it as it is.
-            pending = loaded.ledger.updated(loaded.identified, loaded.notes_root,
-                                            fingerprints, now).write_pending()
+            loaded.ledger.updated(loaded.identified, loaded.notes_root, fingerprints,
+                                  now).write(pending.file)
         if Output.SITE in outputs:
             progress.stage("site")
-            problems.extend(build_site(deck, renderer, staging, apkg_name, site_config))
-        _publish(staging, out, [apkg_name if o is Output.ANKI else "site" for o in outputs])
-        if pending is not None:
-            os.replace(pending, loaded.ledger.path)
+            problems.extend(build_site(deck, renderer, stage.folder, apkg_name, site_config))
+        problems.extend(stage.publish(apkg_name if Output.ANKI in outputs else None,
+                                      Output.SITE in outputs, pending))
         cache.save()
-    finally:
-        _remove(staging)
-        if pending is not None:
-            pending.unlink(missing_ok=True)
     started_ledger = loaded.ledger.path if pending and not loaded.ledger.existed else None
     if started_ledger and earlier_deck is not None:
         problems.append(missing_ledger_warning(loaded.ledger.path, earlier_deck))
@@ -171,7 +175,7 @@ def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None
         deck=deck,
         outputs=outputs,
         apkg=out / apkg_name,
-        site=out / "site",
+        site=out / SITE,
         notes_in_deck=len(fingerprints),
         started_ledger=started_ledger,
         deck_name_chosen=naming.chosen,
@@ -180,37 +184,6 @@ def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None
         retired=loaded.identified.retired,
         problems=tuple(dict.fromkeys(problems)),
     )
-
-
-def _publish(staging: Path, out: Path, names: Sequence[str]) -> None:
-    """Move the finished outputs into place, all of them or, on failure, none."""
-    moved: list[tuple[Path, Path | None]] = []
-    try:
-        for name in names:
-            target = out / name
-            backup = None
-            if target.exists() or target.is_symlink():
-                backup = out / f".old-{os.getpid()}-{name}"
-                _remove(backup)
-                target.rename(backup)
-            moved.append((target, backup))
-            (staging / name).rename(target)
-    except OSError:
-        for target, backup in reversed(moved):
-            if backup is not None:
-                _remove(target)
-                backup.rename(target)
-        raise
-    for _, backup in moved:
-        if backup is not None:
-            _remove(backup)
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    else:
-        path.unlink(missing_ok=True)
 
 
 def file_name(deck_name: str) -> str:

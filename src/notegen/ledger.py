@@ -200,15 +200,16 @@ class Ledger:
 
     def save(self) -> None:
         """Write atomically: a crash never leaves half a ledger."""
-        os.replace(self.write_pending(), self.path)
+        pending = self.path.with_name(self.path.name + ".new")
+        self.write(pending)
+        os.replace(pending, self.path)
 
-    def write_pending(self) -> Path:
-        """Write the ledger beside its place, to be moved there once the build is out."""
+    def write(self, file: Path) -> None:
+        """Write the ledger to a file: beside its place, to be moved there once the build is
+        out."""
         lines = [_HEADER.rstrip("\n")]
         lines.extend(_format_entry(e) for e in self.entries)
-        pending = self.path.with_name(self.path.name + ".new")
-        pending.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        return pending
+        file.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def missing_ledger_warning(path: Path, earlier_deck: Path) -> Diagnostic:

@@ -159,6 +159,8 @@ def run_mkdocs(raw: dict[str, Any], site_config: SiteConfig) -> None:
         try:
             config.plugins.on_startup(command="build", dirty=False)
             mkdocs_build(config)
+        except OSError:
+            raise  # a full disk, say: the user's files, not their mkdocs.yml, are the matter
         except (Exception, SystemExit) as exc:  # MkDocs' Abort, a theme or plugin failing
             collected.messages.append(str(exc) if isinstance(exc, MkDocsException | SystemExit)
                                       else f"{type(exc).__name__}: {exc}")
