@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import shutil
 import re
 from pathlib import Path
 
@@ -261,3 +262,19 @@ def test_what_killed_builds_of_earlier_versions_left_is_removed(tmp_path: Path) 
     (out / ".old-4242-Cards.apkg").write_bytes(b"PK")
     assert run(["build", "--notes", str(notes), "--out", str(out), "--deck", "Cards"]) == 0
     assert sorted(p.name for p in out.iterdir()) == [".notegen", "Cards.apkg", "site"]
+
+
+def test_outputs_of_notegen_0_1_are_replaced(tmp_path: Path) -> None:
+    """notegen 0.1 wrote its site without a marker and kept no record of its decks."""
+    notes = _notes(tmp_path / "notes")
+    out = tmp_path / "out"
+    argv = ["build", "--notes", str(notes), "--out", str(out), "--deck", "Cards"]
+    assert run(argv) == 0
+    (out / "site" / ".notegen-site").unlink()
+    shutil.rmtree(out / ".notegen")
+    _notes(notes, CARD + "\n## 2. Another\n\n- B\n")
+    assert run(argv) == 0
+    assert "Another" in (out / "site" / "c" / "index.html").read_text(encoding="utf-8")
+    (out / "Cards.apkg").write_bytes(b"not a deck")  # a file of the same name, not notegen's
+    shutil.rmtree(out / ".notegen")
+    assert run(argv) == 1
