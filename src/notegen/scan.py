@@ -54,7 +54,8 @@ _NUMBER_RE = re.compile(
 # A number that counts rather than numbers: "3 种方法", "2024 年总结".
 _QUANTITY_RE = re.compile(r"^\d+[ \t\u3000]*(?:[种个次点类步条层项招件份位名倍年月日号])")
 # A paragraph that opens with a bold number: "**1.** …", "**1)** …", "**14. Title**", "__2.__ …".
-_BOLD_NUMBER_RE = re.compile(r"^(\*\*|__)[ \t]*(\d{1,3})[.)、][ \t]*(?:\1[ \t]*(?=\S)|(?=\S))")
+_BOLD_NUMBER_RE = re.compile(
+    r"^(\*\*|__)[ \t]*(\d{1,3})[.)、](?!\d)[ \t]*(?:\1[ \t]*(?=\S)|(?=\S))")
 _MARKER_RE = re.compile(r"<!--\s*notegen:\s*(question|answer)\s*-->", re.IGNORECASE)
 
 
@@ -229,25 +230,35 @@ class Block:
     closed: bool = True
 
 
-_FENCE_RE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
+_FENCE_RE = re.compile(r"^([ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*)(`{3,}|~{3,})(.*)$")
+_ITEM_RE = re.compile(r"^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)")
 _MATH_CLOSE = {"$$": "$$", "\\[": "\\]"}
 
 
 def opaque_blocks(lines: Sequence[str]) -> Iterator[Block]:
     """Code fences and multi-line display math, found the way a reader finds them: a fence
-    opens at a line of three or more backticks or tildes (at any indent) and closes at the
-    next line of at least as many of the same; ``$$`` (or ``\\[``) opens math that closes at
-    the end of a later line, with no blank line between. One pass, no Markdown parse."""
+    opens at a line of three or more backticks or tildes (at any indent, or after a list
+    marker) and closes at the next line of at least as many of the same; a fence inside a
+    list item also ends with the item (a line indented less than the item's text), as
+    CommonMark has it. ``$$`` (or ``\\[``) opens math that closes at the end of a later line,
+    with no blank line between. One pass, no Markdown parse."""
     i = 0
     while i < len(lines):
         text = lines[i]
-        if (m := _FENCE_RE.match(text)) and not (m.group(1)[0] == "`" and "`" in m.group(2)):
-            fence = m.group(1)
+        if (m := _FENCE_RE.match(text)) and not (m.group(2)[0] == "`" and "`" in m.group(3)):
+            fence = m.group(2)
+            container = _item_column(lines, i, m.group(1))
             j = i + 1
             while j < len(lines) and not _closes(lines[j], fence):
+                if container and lines[j].strip() and _indent(lines[j]) < container:
+                    break  # the list item holding the fence has ended
                 j += 1
-            yield Block(i, min(j + 1, len(lines)), fence, closed=j < len(lines))
-            i = j + 1
+            if j < len(lines) and not _closes(lines[j], fence):
+                yield Block(i, j, fence)
+                i = j
+            else:
+                yield Block(i, min(j + 1, len(lines)), fence, closed=j < len(lines))
+                i = j + 1
             continue
         opener = text.strip()[:2]
         # Math opens on a line that starts with $$ and holds no other $$ (a line like
@@ -262,6 +273,34 @@ def opaque_blocks(lines: Sequence[str]) -> Iterator[Block]:
                 i = j + 1
                 continue
         i += 1
+
+
+def _indent(line: str) -> int:
+    rest = line.lstrip(" \t")
+    return len(line[: len(line) - len(rest)].expandtabs(4))
+
+
+def _item_column(lines: Sequence[str], i: int, prefix: str) -> int:
+    """The text column of the list item a fence sits in (0 when it is in none): the fence's
+    own line when it opens after a list marker, else the nearest item above whose text the
+    fence (and every line between) is indented under."""
+    column = len(prefix.expandtabs(4))
+    if _ITEM_RE.match(prefix):
+        return column
+    if column < 2:
+        return 0
+    floor = column  # the least indent seen between the item and the fence
+    for k in range(i - 1, max(-1, i - 200), -1):
+        if not lines[k].strip():
+            continue
+        if item := _ITEM_RE.match(lines[k]):
+            content = len(item.group(1).expandtabs(4))
+            if content <= floor:
+                return content
+        floor = min(floor, _indent(lines[k]))
+        if floor < 2:
+            return 0
+    return 0
 
 
 def _closes(line: str, fence: str) -> bool:

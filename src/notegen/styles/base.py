@@ -18,6 +18,7 @@ from ..diagnostics import Diagnostic
 from ..ir import CardKind
 from ..read import SourceFile
 from ..scan import Kind, Line
+from ..titles import edge_tags
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +170,7 @@ _ZH_CUE_RE = re.compile(
 def looks_like_question(title: str) -> bool:
     """A question mark, an interrogative or a task word: evidence that a title asks
     something rather than names a topic. Never the only rule: see the readers."""
-    text = title.strip()
+    text = edge_tags(title.strip())[0]
     text = text[_LEAD_RE.match(text).end():]  # type: ignore[union-attr]
     return bool(_QUESTION_MARK_RE.search(text) or _EN_CUE_RE.match(text)
                 or _ZH_CUE_RE.search(text) or _EN_PHRASE_RE.search(text))
