@@ -92,29 +92,37 @@ def choose(doc: Doc, style: str = AUTO) -> Chosen:
         return Chosen("headings", _laid_out(doc, Reading(AUTO, (), 0.0), ()), ())
     # A note that declares its style with its tool's own mark is read in that style. Else,
     # best first by evidence: a reading whose evidence is below the best score so far
-    # cannot win (its cards hold at most the whole note), so it is not laid out.
+    # cannot win (its cards hold at most the whole note), so it is not laid out. Each
+    # reading is scored with the questions the inline readers add to it.
     ranked = sorted(readings, key=lambda mr: (not mr[1].declared, -mr[1].evidence,
                                               mr[0].PRIORITY))
     if ranked[0][1].declared:
         ranked = ranked[:1]
-    best, best_layout, best_score = ranked[0][1], None, -1.0
-    for _, reading in ranked:
+    best = ranked[0][1]
+    layout = _with_inline(doc, best, readings)
+    best_score = best.evidence * layout.coverage
+    for _, reading in ranked[1:]:
         if reading.evidence <= best_score:
             break
-        layout = _laid_out(doc, reading, reading.found)
-        if (score := reading.evidence * layout.coverage) > best_score:
-            best, best_layout, best_score = reading, layout, score
-    found = [*best.found, *(f for m, r in readings
-                            if r is not best and getattr(m, "INLINE", False) for f in r.found)]
-    layout = (best_layout if best_layout is not None and len(found) == len(best.found)
-              else _laid_out(doc, best, found))
+        laid_out = _with_inline(doc, reading, readings)
+        if (score := reading.evidence * laid_out.coverage) > best_score:
+            best, layout, best_score = reading, laid_out, score
     problems = list(best.problems)
     if layout.coverage < _WEAK and layout.total and not best.declared:
         problems.append(_weak_reading(doc, best.style, layout))
     return Chosen(best.style, layout, tuple(problems))
 
 
-def _laid_out(doc: Doc, reading: Reading, found: Sequence[Found]) -> Layout:
+def _with_inline(doc: Doc, reading: Reading,
+                 readings: Sequence[tuple[ModuleType, Reading]]) -> Layout:
+    """A reading's cards with those the other, inline readers find inside its notes."""
+    inline = [f for m, r in readings if r is not reading and getattr(m, "INLINE", False)
+              for f in r.found]
+    return _laid_out(doc, reading, [*reading.found, *inline], frozenset(f.start for f in inline))
+
+
+def _laid_out(doc: Doc, reading: Reading, found: Sequence[Found],
+              inline: frozenset[int] = frozenset()) -> Layout:
     """The cards of a reading, with the lines the notes mark (a marker beats any reader)."""
     marked = {line.no: line for line in doc.lines if line.marker is not None}
     kept = [f for f in found if f.start not in marked or marked[f.start].marker is Marker.QUESTION]
@@ -123,7 +131,7 @@ def _laid_out(doc: Doc, reading: Reading, found: Sequence[Found]) -> Layout:
              if line.marker is Marker.QUESTION and line.no not in known]
     chapters = doc.chapters if reading.chapters is None else reading.chapters
     sections = {no for no in reading.sections if no not in marked}
-    return place(doc, kept, sections, chapters)
+    return place(doc, kept, sections, chapters, inline - {f.start for f in reading.found})
 
 
 def _marked_question(line: Line) -> Found:

@@ -195,13 +195,19 @@ def _found(doc: Doc, line: Line) -> Found:
 
 
 def _evidence(doc: Doc, found: Sequence[Found]) -> float:
-    """Numbered headings are strong evidence. Numbered items alone are, when no heading
-    competes with them, or when they ask something and carry answers of their own (the
-    numbered points of an answer do neither)."""
+    """Numbered headings are strong evidence when there are a few of them, or when they are
+    most of the headings at their levels (a bullet-glyph heading is a point of an answer,
+    not a rival): one numbered heading among others is weak. Numbered
+    items alone are, when no heading competes with them, or when they ask something and
+    carry answers of their own (the numbered points of an answer do neither)."""
     if not found:
         return 0.0
-    if any(f.level for f in found):
-        return 0.9
+    levels = {f.level for f in found if f.level}
+    if levels:
+        rivals = sum(1 for h in doc.headings if h.level in levels and h.number is None
+                     and h.no not in doc.chapters and not GLYPH_RE.match(h.body))
+        numbered = sum(1 for f in found if f.level)
+        return 0.9 * min(1.0, max(numbered / 3, numbered / (numbered + rivals)))
     if not any(h.level > 1 and h.no not in doc.chapters for h in doc.headings):
         return 0.8
     asked = sum(1 for f in found
