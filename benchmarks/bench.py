@@ -644,6 +644,12 @@ def print_download(download: SearchDownload | str) -> None:
           " kB raw)")
 
 
+def print_large(large: Run, base: Run, scale: float) -> None:
+    print(_run_row("cold full build (deck + site)", large, None))
+    print(f"  {large.cpu / base.cpu:.2f}× the CPU and {large.wall / base.wall:.2f}× the wall time"
+          f" of the base size, for {scale:.1f}× the cards")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -680,12 +686,8 @@ def main() -> None:
         if args.large:
             print(f"\n{args.large:,} cards, cold full build (the median of {args.repeat})",
                   flush=True)
-            large = time_large(work / "large", args.large, args.repeat)
-            base = timings.cold_full
-            print(_run_row("cold full build (deck + site)", large, None))
-            print(f"  {large.cpu / base.cpu:.2f}× the CPU and {large.wall / base.wall:.2f}× the "
-                  f"wall time of {args.cards:,} cards, for {args.large / args.cards:.1f}× the "
-                  "cards")
+            print_large(time_large(work / "large", args.large, args.repeat), timings.cold_full,
+                        args.large / args.cards)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
