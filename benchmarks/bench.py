@@ -233,8 +233,8 @@ def _tree_memory(pid: int, interval: float = 0.05) -> Iterator[Callable[[], int]
 def _descendants(pid: int) -> list[int]:
     found: list[int] = []
     try:
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            for child in map(int, (task / "children").read_text().split()):
+        for thread in Path(f"/proc/{pid}/task").iterdir():
+            for child in map(int, (thread / "children").read_text().split()):
                 found += [child, *_descendants(child)]
     except (OSError, ValueError):
         pass  # the process ended meanwhile
