@@ -52,7 +52,7 @@ _NUMBER_RE = re.compile(
     rf"|({_HAN_NUMERAL})(?:[、.．][ \t\u3000]*|[ \t\u3000]+))(?=\S)"
 )
 # A number that counts rather than numbers: "3 种方法", "2024 年总结".
-_QUANTITY_RE = re.compile(r"^\d+[ \t\u3000]*(?:[种个次点类步条层项招件份位名倍年月日号])")
+_QUANTITY_RE = re.compile(r"^(\d+)[ \t\u3000]*(?:[种个次点类步条层项招件份位名倍年月日号])")
 # A paragraph that opens with a bold number: "**1.** …", "**1)** …", "**14. Title**", "__2.__ …".
 _BOLD_NUMBER_RE = re.compile(
     r"^(\*\*|__)[ \t]*(\d{1,3})[.)、](?!\d)[ \t]*(?:\1[ \t]*(?=\S)|(?=\S))")
@@ -190,6 +190,13 @@ def han_number(numeral: str) -> int:
         else:
             current = _HAN_VALUE[char]
     return total + current
+
+
+def counted_number(body: str) -> str | None:
+    """The number of a heading like ``4 类变量``, which reads as a count ("4 kinds of
+    variable") unless it comes next in a run of numbers: the caller decides."""
+    m = _QUANTITY_RE.match(body)
+    return m.group(1) if m else None
 
 
 def strip_number(body: str) -> str:

@@ -192,12 +192,12 @@ def is_references(title: str) -> bool:
 QUESTION_LABEL_RE = re.compile(
     r"^[\s*_#【\[（(]*(?:question|problem|exercise|q)\s*\d*[.:：)）]?[\s*_】\]）)]*$"
     r"|^[\s*_#【\[（(]*(?:第\s*[\d一二三四五六七八九十百]+\s*[题问]|问题\s*\d*|题目\s*\d*|面试题|"
-    r"问)[.:：)）]?[\s*_】\]）)]*$",
+    r"问|front|正面)[.:：)）]?[\s*_】\]）)]*$",
     re.IGNORECASE)
 # A line that only labels an answer: "A:", "Answer", "**Answer**:", "答案", "【解答】".
 ANSWER_LABEL_RE = re.compile(
     r"^[\s*_#【\[（(>-]*[\W_]*\s*(?:answer|answers|solution|a|ans|答案|答|解答|回答|参考答案|"
-    r"解析|答案解析|第\s*[\d一二三四五六七八九十百]+\s*题的答案)\s*[.:：)）]?[\s*_】\]）)]*$",
+    r"解析|答案解析|back|背面|第\s*[\d一二三四五六七八九十百]+\s*题的答案)\s*[.:：)）]?[\s*_】\]）)]*$",
     re.IGNORECASE)
 # An answer label at the start of a line, before the answer's text: "A: …", "答：…".
 ANSWER_PREFIX_RE = re.compile(

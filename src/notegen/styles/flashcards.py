@@ -162,7 +162,13 @@ def _multi_line(lines: list[Line], osr: bool, deck: str | None) -> Found | None:
     for i, line in enumerate(content):
         mark = line.text.strip() if line.kind is not Kind.OPAQUE else ""
         if mark in ("?", "??") and i > 0:
+            # A heading or a rule right above the question is the note's structure (a
+            # section, a separator), not the question's text.
             question = content[:i]
+            while question and question[0].kind in (Kind.HEADING, Kind.RULE, Kind.UNDERLINE):
+                question = question[1:]
+            if not question:
+                return None
             answer = content[i + 1 :]
             front = "\n".join(_SR_RE.sub("", x.text) for x in question).strip()
             return Found(question[0].no, line.no, front.split("\n")[0], end=lines[-1].no,

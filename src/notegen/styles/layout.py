@@ -113,12 +113,19 @@ def _asides(doc: Doc, accepted: list[Found], inline: frozenset[int], bounds: _Bo
     for i, f in enumerate(kept):
         after = kept[i + 1] if i + 1 < len(kept) else None
         if (after is not None and after.start in inline and f.start not in inline
-                and f.end is None and f.level
-                and not doc.filled_between(f.head_end + 1, after.start - 1)):
+                and f.end is None and f.level and _only_furniture(doc, f.head_end + 1, after)):
             containers.add(f.start)
             continue
         result.append(f)
     return result, containers
+
+
+def _only_furniture(doc: Doc, first: int, question: Found) -> bool:
+    """Nothing but blank lines before ``question`` from line ``first`` (or, before a table
+    row, the table's header)."""
+    table = question.answer is not None and question.end == question.start
+    return all(doc.at(no).kind is Kind.BLANK or (table and doc.at(no).text.lstrip().startswith("|"))
+               for no in range(first, question.start))
 
 
 def _accepted(found: Sequence[Found]) -> list[Found]:

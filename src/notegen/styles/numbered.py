@@ -17,9 +17,10 @@ unless they ask something themselves.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ..diagnostics import Diagnostic, warning
-from ..scan import GLYPH_RE, Kind, Line, strip_number
+from ..scan import GLYPH_RE, Kind, Line, counted_number, strip_number
 from .base import (
     Doc,
     Found,
@@ -36,7 +37,7 @@ PRIORITY = 10
 
 
 def read(doc: Doc) -> Reading | None:
-    lines = doc.lines
+    lines = _with_counted_numbers(doc)
     if not any(_candidate(line) for line in lines):
         return None
     questions, sections, problems = _flat(doc, lines)
@@ -52,9 +53,29 @@ def read(doc: Doc) -> Reading | None:
                                         if not looks_like_question(_title(c)))
         else:
             questions.difference_update(c.no for c in children)
-    found = tuple(_found(doc, doc.at(no)) for no in sorted(questions))
+    found = tuple(_found(doc, lines[no - doc.first]) for no in sorted(questions))
     return Reading(NAME, found, _evidence(doc, found), frozenset(sections),
                    problems=tuple(problems))
+
+
+def _with_counted_numbers(doc: Doc) -> list[Line]:
+    """The note's lines, where a heading that reads as a count (``## 4 类变量``) but comes
+    next in a run of numbered headings (after ``## 3 …``) has its number."""
+    lines = doc.lines
+    last: int | None = None
+    for index, line in enumerate(lines):
+        if line.kind is not Kind.HEADING:
+            continue
+        if line.no in doc.chapters:
+            last = None
+        elif line.number is not None:
+            last = int(line.number) if line.number.isdigit() else None
+        elif last is not None and (counted := counted_number(line.body)) == str(last + 1):
+            if lines is doc.lines:
+                lines = list(lines)
+            lines[index] = replace(line, number=counted)
+            last += 1
+    return lines
 
 
 def _candidate(line: Line) -> bool:
