@@ -238,7 +238,7 @@ class Renderer:
         return _entry((question, answer, context, site_question), env, front_env, context_env)
 
     def _env(self, path: str, first_line: int, text: str) -> _Env:
-        lines = text.split("\n")
+        lines = [_tabs_as_spaces(line) for line in text.split("\n")]
         return _Env(Path(path).parent, path, first_line, lines, _indent(lines))
 
     def _markdown(self, md: MarkdownIt, text: str, env: _Env) -> str:
@@ -396,6 +396,16 @@ def _anki_literal(text: str) -> str:
 
 
 # --- repairs on the Markdown source, for display ---------------------------------------------
+
+def _tabs_as_spaces(line: str) -> str:
+    """A line's leading TABs as the four columns each stands for, so that an answer indented
+    with TABs (as Logseq and outliners write it) dedents like one indented with spaces. A
+    line with TABs after its text is a row of cells, its leading TABs empty cells."""
+    rest = line.lstrip(" \t")
+    if "\t" not in line[: len(line) - len(rest)] or "\t" in rest:
+        return line
+    return line[: len(line) - len(rest)].expandtabs(4) + rest
+
 
 def _indent(lines: Sequence[str]) -> int:
     return min((len(line) - len(line.lstrip(" ")) for line in lines if line.strip()), default=0)

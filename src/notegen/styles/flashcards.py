@@ -1,5 +1,5 @@
-"""Flashcard syntaxes, read as their tools define them: Obsidian Spaced Repetition (OSR) and
-Anki cloze deletions written in Markdown.
+"""Flashcard syntaxes, read as their tools define them: Obsidian Spaced Repetition (OSR),
+Logseq's ``#card`` blocks and Anki cloze deletions written in Markdown.
 
 OSR (plugin v1.15 defaults), in a note tagged ``#flashcards`` (or holding OSR's ``<!--SR:…-->``
 scheduling comments):
@@ -49,6 +49,8 @@ _LIST_MARKER_RE = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+")
 
 def read(doc: Doc) -> Reading | None:
     text = doc.text
+    if _LOGSEQ_CARD_RE.search(text):
+        return Reading(NAME, tuple(_logseq_cards(doc)), 0.99, declared=True)
     if "::" not in text and "?" not in text and "==" not in text and "{{c" not in text:
         return None
     osr = bool(_TAG_RE.search(text) or _TAG_RE.search(_front_matter_tags(doc))
@@ -213,6 +215,38 @@ def strip_anki_clozes(text: str) -> str:
     while (stripped := _ANKI_DELETION_RE.sub(lambda m: m.group(1), text)) != text:
         text = stripped
     return text
+
+
+# --- Logseq: a block tagged #card is a card, its child blocks the answer ---------------------
+
+_LOGSEQ_CARD_RE = re.compile(r"(?:^|\s)(?:#card|#\[\[card\]\])(?=\s|$)", re.MULTILINE)
+_LOGSEQ_CLOZE_RE = re.compile(r"\{\{cloze\s+(.+?)\s*\}\}")
+_PROPERTY_RE = re.compile(r"^[ \t]*[A-Za-z][\w-]*:: ")
+
+
+def _logseq_cards(doc: Doc) -> list[Found]:
+    found = []
+    for line in doc.lines:
+        if line.kind is not Kind.BULLET or not _LOGSEQ_CARD_RE.search(line.body):
+            continue
+        end = line.no
+        for later in doc.following(line.no):
+            if later.kind is not Kind.BLANK and later.kind is not Kind.OPAQUE and (
+                    later.indent <= line.indent):
+                break
+            if later.kind is not Kind.BLANK:
+                end = later.no
+        start = line.no + 1
+        while start <= end and _PROPERTY_RE.match(doc.at(start).text):
+            start += 1  # the block's properties (card-last-interval:: 4) are not its answer
+        question = _LOGSEQ_CARD_RE.sub("", line.body).strip()
+        kind, front = CardKind.BASIC, ""
+        if _LOGSEQ_CLOZE_RE.search(question):  # Logseq hides every {{cloze}} of a block at once
+            kind, front = CardKind.CLOZE, _LOGSEQ_CLOZE_RE.sub(r"{{c1::\1}}", question)
+            question = _LOGSEQ_CLOZE_RE.sub(r"\1", question)
+        found.append(Found(line.no, line.no, question, end=end, answer_start=start,
+                           kind=kind, front=front))
+    return found
 
 
 def _deck(deck: str | None) -> tuple[str, ...]:
