@@ -252,7 +252,8 @@ def opaque_blocks(lines: Sequence[str]) -> Iterator[Block]:
     i = 0
     while i < len(lines):
         text = lines[i]
-        if (m := _FENCE_RE.match(text)) and not (m.group(2)[0] == "`" and "`" in m.group(3)):
+        if ("``" in text or "~~" in text) and (m := _FENCE_RE.match(text)) and not (
+                m.group(2)[0] == "`" and "`" in m.group(3)):
             fence = m.group(2)
             container = _item_column(lines, i, m.group(1))
             j = i + 1

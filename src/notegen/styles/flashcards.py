@@ -37,6 +37,8 @@ NAME = "flashcards"
 PRIORITY = 5
 INLINE = True
 
+# Whether a note holds anything this reader reads, in one search of its text.
+_SIGNS_RE = re.compile(r"::|==|\{\{c\d|^[ \t]*\?\??[ \t]*$", re.MULTILINE)
 _TAG_RE = re.compile(r"(?:^|\s)#flashcards(?:/[^\s#]+)?(?=\s|$)")
 _DECK_TAG_RE = re.compile(r"^#flashcards(?:/([^\s#]+))?\s*")
 _SR_RE = re.compile(r"[ \t]?<!--SR:.*?-->")
@@ -51,7 +53,7 @@ def read(doc: Doc) -> Reading | None:
     text = doc.text
     if _LOGSEQ_CARD_RE.search(text):
         return Reading(NAME, tuple(_logseq_cards(doc)), 0.99, declared=True)
-    if "::" not in text and "?" not in text and "==" not in text and "{{c" not in text:
+    if not _SIGNS_RE.search(text):
         return None
     osr = bool(_TAG_RE.search(text) or _TAG_RE.search(_front_matter_tags(doc))
                or "<!--SR:" in text)

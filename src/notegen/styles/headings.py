@@ -98,13 +98,15 @@ def _answers_itself(doc: Doc, head: Line) -> bool:
 
 def _contents_only(doc: Doc, head: Line) -> bool:
     """A table of contents: the heading's text is only links into the note."""
-    items = []
+    links = 0
     for line in doc.following(head.no):
         if line.kind is Kind.HEADING:
             break
         if line.kind is not Kind.BLANK:
-            items.append(line)
-    return bool(items) and all(_ANCHOR_LINK_RE.match(line.body) for line in items)
+            if not _ANCHOR_LINK_RE.match(line.body):
+                return False
+            links += 1
+    return links > 0
 
 
 _ANCHOR_LINK_RE = re.compile(r"^\[[^\]]*\]\(#[^)]*\)\s*$")

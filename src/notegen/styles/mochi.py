@@ -19,10 +19,13 @@ NAME = "mochi"
 PRIORITY = 70
 
 _BREAK = "---"
+_BREAK_RE = re.compile(r"^[ \t]*---[ \t]*$", re.MULTILINE)
 _CLOZE_RE = re.compile(r"\{\{(?:(\d+)::)?([^{}]+?)\}\}")
 
 
 def read(doc: Doc) -> Reading | None:
+    if not _BREAK_RE.search(doc.text):
+        return None
     breaks = [line for line in doc.lines if line.kind is not Kind.OPAQUE
               and line.text.strip() == _BREAK]
     if not breaks:
