@@ -13,10 +13,8 @@ from anki.collection import Collection
 from notegen.build import build, load, summary
 from notegen.cli import run
 from notegen.config import SiteConfig
-from notegen.emit.anki import write_apkg
-from notegen.ir import Card, CardKind, Chapter, Deck, Span
-from notegen.ledger import LEDGER_NAME, anki_search, natural_id, taken_for_rewording
-from notegen.render import Renderer
+from notegen.ir import Card
+from notegen.ledger import LEDGER_NAME, taken_for_rewording
 
 from .ankitools import fresh_collection, import_apkg, note_ids_by_guid, review_all, review_counts
 from .conftest import REPO_NOTES, ROOT
@@ -217,9 +215,10 @@ def test_corrupt_ledger_bytes_are_an_error(notes_copy: Path,
 
 def test_deleted_ledger_means_a_fresh_start(notes_copy: Path, tmp_path: Path) -> None:
     ids_before = [c.id for c in load([notes_copy], None).deck.cards]
+    build(notes_copy, tmp_path / "out", CONFIG)
     (notes_copy / LEDGER_NAME).unlink()
     report = build(notes_copy, tmp_path / "out", CONFIG)
-    assert any("no identity ledger yet" in str(p) for p in report.problems)
+    assert any("no identity ledger was found" in str(p) for p in report.problems)
     assert (notes_copy / LEDGER_NAME).is_file()
     # Ids come from the questions, so unchanged cards keep them even so.
     assert [c.id for c in report.deck.cards] == ids_before
@@ -364,20 +363,21 @@ def test_cards_moved_to_another_chapter_are_named_with_a_search_that_selects_the
     note.write_text(TWO_CHAPTERS.format(moving="", moved=MOVING), encoding="utf-8")
     second = build(notes, tmp_path / "out", CONFIG)
     import_apkg(col, second.apkg)
+    root = second.deck.name
     # What Anki's importer does: the note takes the new fields, its card stays in its deck.
     assert col.get_note(nid)["Chapter"] == "乙"
     (cid,) = col.find_cards(f"nid:{nid}")
-    assert col.decks.name(col.get_card(cid).did) == f"{CONFIG.name}::甲"
+    assert col.decks.name(col.get_card(cid).did) == f"{root}::甲"
 
     lines = summary(second).split("\n")
     assert "  问题二  甲 → 乙" in lines
     at = next(no for no, line in enumerate(lines) if line.startswith('    "note:'))
-    assert lines[at - 1] == f"  {CONFIG.name}::乙 (1 card)"
+    assert lines[at - 1] == f"  {root}::乙 (1 card)"
     search = lines[at].strip()
     assert col.find_notes(search) == [nid]
     # The step the summary names: Change Deck on what the search selects.
-    col.set_deck(col.find_cards(search), col.decks.id_for_name(f"{CONFIG.name}::乙"))
-    assert col.decks.name(col.get_card(cid).did) == f"{CONFIG.name}::乙"
+    col.set_deck(col.find_cards(search), col.decks.id_for_name(f"{root}::乙"))
+    assert col.decks.name(col.get_card(cid).did) == f"{root}::乙"
     assert review_counts(col)[nid] == 1
     assert "moved:" not in summary(build(notes, tmp_path / "out", CONFIG))
     col.close()
@@ -454,17 +454,25 @@ def test_a_reworded_title_keeps_its_id(tmp_path: Path) -> None:
 
 
 @pytest.mark.anki
-def test_the_search_selects_notes_of_every_kind(tmp_path: Path) -> None:
-    kinds = {CardKind.BASIC: "", CardKind.REVERSED: "", CardKind.CLOZE: "中文 {{c1::分词}} 工具"}
-    cards = tuple(Card(id=natural_id(("章", kind.value)), deck="D", chapter="章", number=None,
-                       title=kind.value, question=kind.value, answer="- 答案", answer_start=2,
-                       tags=(), source=Span("n.md", 1, 2), kind=kind, front=front)
-                  for kind, front in kinds.items())
-    deck = Deck("D", (Chapter("章", "n.md", 1, "", None, cards),))
-    apkg = tmp_path / "d.apkg"
-    write_apkg(deck, Renderer(), apkg, lambda _id, _fp: 1_700_000_000, None, lambda _c: "")
+def test_retired_selects_notes_of_every_kind(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "basics.md").write_text("# Basics\n\n## What does TCP guarantee?\n\n"
+                                     "Ordered, reliable delivery.\n", encoding="utf-8")
+    (notes / "flashcards.md").write_text("#flashcards\n\nCapital of Kenya:::Nairobi\n\n"
+                                         "The derivative of ==$x^2$== is ==$2x$==.\n",
+                                         encoding="utf-8")
     col = fresh_collection(tmp_path / "anki")
-    assert import_apkg(col, apkg).new == 3
-    assert len(col.find_notes(anki_search(c.id for c in cards))) == 3
-    assert len(col.find_notes(anki_search([cards[2].id]))) == 1
+    import_apkg(col, build(notes, tmp_path / "out", CONFIG).apkg)
+    kinds = {col.get_note(nid).note_type()["name"]: nid for nid in col.find_notes("")}
+    assert sorted(kinds) == ["notegen", "notegen-cloze", "notegen-reversed"]
+
+    (notes / "flashcards.md").unlink()
+    (notes / "basics.md").write_text("# Basics\n\n## What does UDP guarantee?\n\n"
+                                     "Nothing but a checksum.\n", encoding="utf-8")
+    build(notes, tmp_path / "out", CONFIG)
+    capsys.readouterr()
+    assert run(["retired", "--notes", str(notes)]) == 0
+    assert sorted(col.find_notes(capsys.readouterr().out.strip())) == sorted(kinds.values())
     col.close()

@@ -112,18 +112,21 @@ def _built_notes(tmp_path: Path) -> tuple[Path, list[str]]:
     return notes, (notes / LEDGER_NAME).read_text(encoding="utf-8").split("\n")
 
 
-def _refused(notes: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    """Build and expect the ledger to be refused with nothing written."""
+def _refused(notes: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+             command: str = "build") -> str:
+    """Run a command and expect the ledger to be refused, with nothing published."""
     capsys.readouterr()
     ledger = notes / LEDGER_NAME
     before = ledger.read_bytes() if ledger.is_file() else None
     out = tmp_path / "fresh-out"
-    assert run(["build", "--notes", str(notes), "--out", str(out)]) == 1
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    assert not out.exists()
+    argv = ["export", str(notes)] if command == "export" else [
+        "build", "--notes", str(notes), "--out", str(out)]
+    assert run(argv) == 1
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and captured.out == ""
+    assert not (out / "site").exists() and not list(out.glob("*.apkg"))
     assert (ledger.read_bytes() if ledger.is_file() else None) == before
-    return err
+    return captured.err
 
 
 @pytest.mark.parametrize(("damage", "message"), [
@@ -142,24 +145,19 @@ def test_a_damaged_ledger_is_refused_with_its_line(
     assert f"{LEDGER_NAME}:{at + 1}:1: error: {message}" in _refused(notes, tmp_path, capsys)
 
 
-@pytest.mark.parametrize(("make", "message"), [
-    (Path.mkdir, "the ledger is a folder"),
-    (os.mkfifo, "the ledger is not a regular file"),  # reading it would wait forever
-])
+def _looping(path: Path) -> None:
+    path.symlink_to(path.name)
+
+
+@pytest.mark.parametrize("command", ["build", "export"])
+@pytest.mark.parametrize("make", [Path.mkdir, os.mkfifo, _looping],
+                         ids=["folder", "fifo", "link to itself"])
 def test_a_ledger_that_is_no_file_is_refused_before_anything_is_written(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], make: Callable[[Path], None],
-        message: str) -> None:
+        command: str) -> None:
     notes = _note(tmp_path / "notes", "# 章\n\n## 1. 问题\n\n- 答案\n")
-    make(notes / LEDGER_NAME)
-    assert f"{LEDGER_NAME}: error: {message}" in _refused(notes, tmp_path, capsys)
-
-
-@pytest.mark.parametrize("target", ["missing.tsv", LEDGER_NAME])
-def test_a_ledger_link_that_leads_nowhere_is_refused(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], target: str) -> None:
-    notes = _note(tmp_path / "notes", "# 章\n\n## 1. 问题\n\n- 答案\n")
-    (notes / LEDGER_NAME).symlink_to(target)  # a dangling link, or a link to itself
-    assert f"{LEDGER_NAME}: error: cannot read the ledger" in _refused(notes, tmp_path, capsys)
+    make(notes / LEDGER_NAME)  # reading a FIFO would wait forever
+    assert f"{LEDGER_NAME}: error: " in _refused(notes, tmp_path, capsys, command)
 
 
 def _set_changed(notes: Path, stamp: str) -> None:
@@ -227,17 +225,19 @@ def test_a_source_date_epoch_beyond_the_calendar_is_an_error(
     assert "SOURCE_DATE_EPOCH" in err and "Traceback" not in err
 
 
-def test_a_file_name_that_is_not_utf8_does_not_lock_the_ledger(tmp_path: Path) -> None:
+def test_names_that_are_not_utf8_do_not_lock_the_ledger_or_move_cards(tmp_path: Path) -> None:
     notes = tmp_path / "notes"
-    notes.mkdir()
-    raw = "笔记".encode("gbk")
-    (notes / os.fsdecode(raw + b".md")).write_text("# 章\n\n## 1. 问题\n\n- 答案\n",
-                                                  encoding="utf-8")
+    folder = notes / os.fsdecode("课程".encode("gbk"))  # a zip made on a Chinese Windows
+    folder.mkdir(parents=True)
+    (folder / os.fsdecode("笔记".encode("gbk") + b".md")).write_text(
+        "# 章\n\n## 1. 问题\n\n- 答案\n", encoding="utf-8")
     loaded = load([notes], None)
-    loaded.ledger.updated(loaded.identified, notes, {}, 1_700_000_000).save()
+    loaded.ledger.updated(loaded.identified, notes, {loaded.deck.cards[0].id: "f00d"},
+                          1_700_000_000).save()
     (entry,) = Ledger.load(notes / LEDGER_NAME).entries
-    assert entry.file == (raw + b".md").decode("utf-8", "backslashreplace")  # \xb1ʼ\xc7.md
-    assert load([notes], None).identified.matches == {entry.id: Match.EXACT}
+    assert entry.file == "课程/笔记.md"
+    again = load([notes], None).identified
+    assert (again.matches, again.moved) == ({entry.id: Match.EXACT}, ())
 
 
 def test_cached_sketches_match_fresh_ones_and_follow_edits(tmp_path: Path) -> None:

@@ -43,10 +43,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import Enum
 from itertools import product, repeat
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .cache import Table, digest
-from .diagnostics import Diagnostic, NotegenError, error, warning
+from .diagnostics import Diagnostic, NotegenError, error, readable, warning
 from .emit.anki import ID_FIELD, MODEL_NAME
 from .ir import Card, Deck
 from .read import display_path
@@ -165,7 +165,7 @@ class Ledger:
         entries: list[Entry] = []
         problems: list[Diagnostic] = []
         seen: set[str] = set()
-        shown = _shown(path)
+        shown = display_path(path)
         for no, row in _records(text):
             entry, problem = _parse_entry(row)
             if entry is not None and entry.id in seen:
@@ -251,22 +251,26 @@ class Ledger:
 
     def save(self) -> None:
         """Write atomically: a crash never leaves half a ledger."""
-        os.replace(self.write_pending(), self.path)
+        pending = self.path.with_name(self.path.name + ".new")
+        self.write(pending)
+        os.replace(pending, self.path)
 
-    def write_pending(self) -> Path:
-        """Write the ledger beside its place, to be moved there once the build is out."""
+    def write(self, file: Path) -> None:
+        """Write the ledger to a file: beside its place, to be moved there once the build is
+        out."""
         lines = [_HEADER.rstrip("\n")]
         lines.extend(_format_entry(e) for e in self.entries)
-        pending = self.path.with_name(self.path.name + ".new")
-        pending.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        return pending
+        file.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def missing_ledger_warning(path: Path) -> Diagnostic:
+def missing_ledger_warning(path: Path, earlier_deck: Path) -> Diagnostic:
+    """Said when a deck was built before without this ledger: only then can Anki hold notes
+    whose identity the ledger would have kept."""
     return warning(
         display_path(path),
-        "no identity ledger yet: starting a new one. If an earlier deck from these notes is in "
-        "Anki, cards whose question changed since then will import as new notes",
+        f"no identity ledger was found, so a new one was started. If {display_path(earlier_deck)} "
+        "(built earlier) is in Anki, cards whose question changed since then will import as new "
+        "notes: restore the ledger from version control to keep their history",
     )
 
 
@@ -622,8 +626,9 @@ def _in_another_deck(entry: Entry, card: Card) -> bool:
 
 
 def _deck_path(card: Card) -> tuple[str, ...]:
-    """The card's subdeck levels as the ledger can hold them (see ``_storable``)."""
-    return (*map(_storable, card.folders), card.chapter)
+    """The card's subdeck levels, folder names as the ledger holds them (readable even when
+    they are not UTF-8)."""
+    return (*map(readable, card.folders), card.chapter)
 
 
 # --- file format -------------------------------------------------------------------------
@@ -638,7 +643,7 @@ class _Dialect(csv.excel_tab):
 def _read(path: Path) -> str | None:
     """The ledger's text, None when there is none yet; refused when it cannot be read, before
     the build writes anything."""
-    shown = _shown(path)
+    shown = display_path(path)
     try:
         mode = path.stat().st_mode
         if stat.S_ISDIR(mode):
@@ -648,22 +653,13 @@ def _read(path: Path) -> str | None:
             raise NotegenError(error(shown, "the ledger is not a regular file: replace it by "
                                      "the file (from version control)"))
         return path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        if path.is_symlink():
-            raise NotegenError(error(shown, "cannot read the ledger: it is a link to a file "
-                                     f"that does not exist ({os.readlink(path)})")) from None
+    except FileNotFoundError:  # none yet (a link may lead to where it is to be written)
         return None
     except OSError as exc:
         raise NotegenError(error(shown, f"cannot read the ledger: {exc.strerror}")) from None
     except UnicodeDecodeError as exc:
         raise NotegenError(error(shown, f"cannot read the ledger: not UTF-8 text (byte "
                                  f"{exc.object[exc.start]:#04x} at {exc.start})")) from None
-
-
-def _shown(path: Path) -> str:
-    """The ledger's path for messages (its folder's display path: the ledger itself may be a
-    link that leads nowhere)."""
-    return (PurePosixPath(display_path(path.parent)) / path.name).as_posix()
 
 
 def _records(text: str) -> Iterator[tuple[int, list[str] | str]]:
@@ -760,16 +756,10 @@ def _parse_time(text: str) -> int | None:
     return int(shifted.timestamp()) + cycles * _CYCLE_SECONDS if year >= 1 else None
 
 
-def _storable(text: str) -> str:
-    """A file or folder name as text the ledger can hold: one that is not UTF-8 (a zip from
-    Windows) keeps its odd bytes as \\x escapes."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
 @functools.lru_cache(maxsize=1024)
 def _relative(path: str, root: Path) -> str:
     try:
         relative = Path(path).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         relative = Path(path).name
-    return _storable(relative)
+    return readable(relative)

@@ -27,7 +27,7 @@ _HIDDEN_HTML_RE = re.compile(
 def clean_title(question: str) -> tuple[str, tuple[str, ...]]:
     """The question as a reader sees it, and the tags its edges carry: source references
     (``(深度学习-P35)``), difficulty (``[M]``), importance stars and emoji."""
-    body = strip_marker(question).strip()
+    body = _HEADING_MARK_RE.sub("", strip_marker(question).strip())  # "1. ### Q" is a heading
     text = plain_text(LEADING_GLYPHS_RE.sub("", body)).strip() or body
     tags: list[str] = []
     while (m := _SOURCE_REF_RE.search(text)) and m.start() > 0:
@@ -75,6 +75,8 @@ def _edge_tag(tag: str) -> str:
 def plain_text(markdown: str) -> str:
     """Inline Markdown as a reader sees it: escapes resolved, emphasis and tags dropped,
     math kept exactly as written."""
+    if not _MARKUP_RE.search(markdown):
+        return " ".join(markdown.split("\n")) if "\n" in markdown else markdown
     tokens = _INLINE.parseInline(markdown)
     return "".join(_plain(tokens[0].children or [])) if tokens else ""
 
@@ -96,3 +98,6 @@ def _plain(tokens: Sequence[Token]) -> Iterable[str]:
 
 
 _INLINE = new_parser()
+_HEADING_MARK_RE = re.compile(r"^#{1,6}[ \t]+(?=\S)")
+# Characters that can make inline Markdown differ from its text.
+_MARKUP_RE = re.compile(r"[\\*_`\[\]<>&$!~:]|  $")

@@ -41,9 +41,9 @@ def mkdocs_config(deck: Deck, site_config: SiteConfig, docs: Path, site: Path,
                                   "search.highlight", "content.code.copy"])
     theme.setdefault("palette", [
         {"media": "(prefers-color-scheme: light)", "scheme": "default",
-         "toggle": {"icon": "material/weather-night", "name": "Dark mode"}},
+         "toggle": {"icon": "material/weather-night", "name": labels["dark_mode"]}},
         {"media": "(prefers-color-scheme: dark)", "scheme": "slate",
-         "toggle": {"icon": "material/weather-sunny", "name": "Light mode"}},
+         "toggle": {"icon": "material/weather-sunny", "name": labels["light_mode"]}},
     ])
     raw.update(
         site_name=site_config.name or deck.name,
@@ -159,6 +159,8 @@ def run_mkdocs(raw: dict[str, Any], site_config: SiteConfig) -> None:
         try:
             config.plugins.on_startup(command="build", dirty=False)
             mkdocs_build(config)
+        except OSError:
+            raise  # a full disk, say: the user's files, not their mkdocs.yml, are the matter
         except (Exception, SystemExit) as exc:  # MkDocs' Abort, a theme or plugin failing
             collected.messages.append(str(exc) if isinstance(exc, MkDocsException | SystemExit)
                                       else f"{type(exc).__name__}: {exc}")
