@@ -26,13 +26,13 @@ _GLYPH_RANGES = ((0xB7, 0xB7), (0x2022, 0x2023), (0x2043, 0x2043), (0x2219, 0x22
 GLYPH = "[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _GLYPH_RANGES) + "]"
 GLYPH_RE = re.compile(GLYPH)
 _GLYPHS = frozenset(chr(c) for lo, hi in _GLYPH_RANGES for c in range(lo, hi + 1))
+_GLYPH_CHARS = "".join(sorted(_GLYPHS)) + " \t\u3000"  # for str.lstrip
 LEADING_GLYPHS_RE = re.compile(rf"^(?:{GLYPH}[ \t\u3000]*)+")
 
 # The closing hashes are cut in code (``_heading_body``): a regex for them backtracks over a
 # long run of spaces, once per space.
 _HEADING_RE = re.compile(r"^( {0,3})(#{1,6})(?:[ \t]+(.*)|[ \t]*)$")
 _ORDERED_RE = re.compile(r"^(\d{1,9})([.)]|、)(?:[ \t]+(.*)|)$")
-_BULLET_RE = re.compile(r"^([-*+])(?:[ \t]+(.*)|)$")
 _RULE_RE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 # Chinese numerals as section and question numbers: 一 … 十三 … 九十九.
@@ -121,15 +121,15 @@ def classify(no: int, text: str) -> Line:
         body = _heading_body(m.group(3) or "")
         return Line(no, text, Kind.HEADING, len(m.group(1)), len(m.group(2)), body,
                     _number(body), marker)
-    if first in "-*_" and _RULE_RE.match(text):
+    if first in "-*_" and rest.count(first) >= 3 and _RULE_RE.match(text):
         return Line(no, text, Kind.RULE, marker=marker)
     prefix = text[: len(text) - len(rest)]
     indent = len(prefix.expandtabs(4)) if "\t" in prefix else len(prefix)
     if first.isdigit() and (m := _ORDERED_RE.match(rest)):
         return Line(no, text, Kind.ORDERED, indent, 0, m.group(3) or "",
                     str(int(m.group(1))), marker)
-    if first in "-*+" and (m := _BULLET_RE.match(rest)):
-        body = m.group(2) or ""
+    if first in "-*+" and (len(rest) == 1 or rest[1] in " \t"):
+        body = rest[1:].strip(" \t")
         return Line(no, text, Kind.BULLET, indent, 0, body, _number(body), marker)
     body = rest.rstrip()
     lead = _BOLD_NUMBER_RE.match(body) if first in "*_" else None
@@ -169,6 +169,10 @@ _PARAGRAPH_BREAKS = (Kind.BLANK, Kind.HEADING, Kind.RULE, Kind.OPAQUE, Kind.UNDE
 def _number(body: str) -> str | None:
     if not body or not (body[0].isdigit() or body[0] in _NUMBER_STARTS):
         return None
+    if body[0] in _GLYPHS:  # a bullet glyph: a number may follow it
+        after = body.lstrip(_GLYPH_CHARS)[:1]
+        if not (after.isdigit() or after in _NUMBER_STARTS):
+            return None
     m = _NUMBER_RE.match(body)
     if not m or _QUANTITY_RE.match(body):
         return None

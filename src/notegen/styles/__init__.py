@@ -104,8 +104,8 @@ def choose(doc: Doc, style: str = AUTO) -> Chosen:
     for _, reading in ranked[1:]:
         if reading.evidence <= best_score:
             break
-        if [f.start for f in reading.found] == [f.start for f in best.found]:
-            continue  # the same questions: it can at most tie, and a tie goes to the first
+        if reading.found == best.found:
+            continue  # the same cards: it can at most tie, and a tie goes to the first
         laid_out = _with_inline(doc, reading, readings)
         if (score := reading.evidence * laid_out.coverage) > best_score:
             best, layout, best_score = reading, laid_out, score
