@@ -231,12 +231,11 @@ def test_names_that_are_not_utf8_do_not_lock_the_ledger_or_move_cards(tmp_path: 
     folder.mkdir(parents=True)
     (folder / os.fsdecode("笔记".encode("gbk") + b".md")).write_text(
         "# 章\n\n## 1. 问题\n\n- 答案\n", encoding="utf-8")
-    loaded = load([notes], None)
-    loaded.ledger.updated(loaded.identified, notes, {loaded.deck.cards[0].id: "f00d"},
-                          1_700_000_000).save()
+    first = build(notes, tmp_path / "out", SiteConfig())
+    assert first.deck.cards[0].subdeck == f"{first.deck.name}::课程::章"
     (entry,) = Ledger.load(notes / LEDGER_NAME).entries
     assert entry.file == "课程/笔记.md"
-    again = load([notes], None).identified
+    again = build(notes, tmp_path / "out", SiteConfig())
     assert (again.matches, again.moved) == ({entry.id: Match.EXACT}, ())
 
 

@@ -46,7 +46,7 @@ from itertools import product, repeat
 from pathlib import Path
 
 from .cache import Table, digest
-from .diagnostics import Diagnostic, NotegenError, error, readable, warning
+from .diagnostics import Diagnostic, NotegenError, error, warning
 from .emit.anki import ID_FIELD, MODEL_NAME
 from .ir import Card, Deck
 from .read import display_path
@@ -216,9 +216,9 @@ class Ledger:
         gone = tuple(e for e in self.entries if e.id not in used)
         newly = tuple(e for e in gone if not e.retired)
         sketches = {ids[i]: f.sketch for i, f in enumerate(facts)}
-        moved = tuple(Moved(entry.id, cards[i].title, entry.deck_path, _deck_path(cards[i]))
+        moved = tuple(Moved(entry.id, cards[i].title, entry.deck_path, cards[i].deck_path)
                       for i, (entry, _) in sorted(assigned.items())
-                      if entry.fingerprint and _in_another_deck(entry, cards[i]))
+                      if entry.fingerprint and entry.deck_path != cards[i].deck_path)
         return Identified(_renumbered(deck, ids), matches, gone, newly, sketches, moved)
 
     def last_changed(self, card_id: str, fingerprint: str, now: int) -> int:
@@ -621,16 +621,6 @@ def _renumbered(deck: Deck, ids: Mapping[int, str]) -> Deck:
     return replace(deck, chapters=tuple(chapters))
 
 
-def _in_another_deck(entry: Entry, card: Card) -> bool:
-    return entry.chapter != card.chapter or entry.deck_path != _deck_path(card)
-
-
-def _deck_path(card: Card) -> tuple[str, ...]:
-    """The card's subdeck levels, folder names as the ledger holds them (readable even when
-    they are not UTF-8)."""
-    return (*map(readable, card.folders), card.chapter)
-
-
 # --- file format -------------------------------------------------------------------------
 
 class _Dialect(csv.excel_tab):
@@ -759,7 +749,6 @@ def _parse_time(text: str) -> int | None:
 @functools.lru_cache(maxsize=1024)
 def _relative(path: str, root: Path) -> str:
     try:
-        relative = Path(path).resolve().relative_to(root.resolve()).as_posix()
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
-        relative = Path(path).name
-    return readable(relative)
+        return Path(path).name

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostic, warning
+from .diagnostics import Diagnostic, readable, warning
 from .ir import Card, Chapter, Deck, Passage, Span
 from .ledger import natural_id
 from .read import SourceFile, find_notes, humanize, read_note
@@ -64,10 +64,11 @@ def parse_sources(sources: Sequence[SourceFile], deck_name: str,
 
 
 def _folders(source: SourceFile, roots: Sequence[Path]) -> tuple[str, ...]:
-    """The folders between the notes folder and the note: subdeck levels."""
+    """The folders between the notes folder and the note: subdeck levels, named as a person
+    reads them (like the note's path) even when a name is not UTF-8."""
     for root in roots:
         try:
-            return source.file.parent.relative_to(root).parts
+            return tuple(map(readable, source.file.parent.relative_to(root).parts))
         except ValueError:
             continue
     return ()
