@@ -726,12 +726,14 @@ _CYCLE_YEARS, _CYCLE_SECONDS = 400, 146_097 * 86_400
 _LAST_TIME = 3_093_527_980_799  # 99999-12-31T23:59:59Z
 
 
+@functools.lru_cache(maxsize=4096)  # a ledger holds few distinct times: its builds'
 def _format_time(stamp: int) -> str:
     cycles = stamp // _CYCLE_SECONDS  # so that the shifted time falls in 1970–2369
     shifted = datetime.fromtimestamp(stamp - cycles * _CYCLE_SECONDS, UTC)
     return f"{shifted.year + cycles * _CYCLE_YEARS:04d}{shifted:-%m-%dT%H:%M:%SZ}"
 
 
+@functools.lru_cache(maxsize=4096)
 def _parse_time(text: str) -> int | None:
     m = _TIME_RE.fullmatch(text)
     if m is None:
