@@ -56,9 +56,9 @@ LEDGER_NAME = "notegen-ledger.tsv"
 # line breaks and backslashes by hand; the second is CSV, which quotes instead.
 _FORMAT_2 = "# notegen identity ledger, format 2"
 _HEADER = (
-    f"{_FORMAT_2}: keeps each card's Anki note (and its review history) across edits.\n"
-    "# Commit it with the notes. One card a record, tab-separated; a value holding a tab, a\n"
-    "# line break or a quote is quoted (CSV).\n"
+    f"{_FORMAT_2}: keeps each card's Anki note (and its review history)\n"
+    "# across edits. Commit it with the notes. One card a record, tab-separated; a value\n"
+    "# holding a tab, a line break or a quote is quoted (CSV).\n"
     "# id\tstate\tchanged\tfingerprint\tanswer\tfile\tchapter\ttitle\n"
 )
 _COLUMNS = 8
