@@ -168,7 +168,6 @@ def styles_command() -> None:
     click.echo("\nState a note's style in its front matter:  notegen: {questions: NAME}")
 
 
-
 def _progress(quiet: bool) -> Progress:
     return Progress() if quiet else Progress.for_stream(sys.stderr)
 
