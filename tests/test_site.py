@@ -9,6 +9,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -63,10 +64,10 @@ def browser() -> Iterator[Browser]:
 
 
 class Watched:
-    """A page that records requests leaving 127.0.0.1, failed requests and console errors."""
+    """A page that records requests leaving the site, failed requests and console errors."""
 
-    def __init__(self, browser: Browser, base: str) -> None:
-        self.page: Page = browser.new_page(viewport={"width": 1280, "height": 900})
+    def __init__(self, browser: Browser, base: str, **page: Any) -> None:
+        self.page: Page = browser.new_page(**{"viewport": {"width": 1280, "height": 900}, **page})
         self.base = base
         self.outside: list[str] = []
         self.failed: list[str] = []
@@ -79,7 +80,7 @@ class Watched:
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
 
     def _request(self, request: Request) -> None:
-        if not request.url.startswith(("http://127.0.0.1:", "data:", "blob:")):
+        if not request.url.startswith((self.base, "data:", "blob:")):
             self.outside.append(request.url)
 
     def _console(self, message: ConsoleMessage) -> None:
