@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import struct
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -21,7 +22,7 @@ from notegen.emit.site.study import CHUNK_BYTES, DATA_DIR, INDEX, group_by_page,
 from notegen.ir import Card, CardKind, Chapter, Deck
 from notegen.render import RenderedCard, Renderer
 
-from . import test_site
+from . import pictures, test_site
 from .test_site import ARTIFACTS, Watched
 
 # test_site's session fixtures: the browser, and the repo's notes built and served.
@@ -461,3 +462,20 @@ def test_a_cloze_card_shows_its_blanks_then_the_text(
     assert opened.page.locator(".ng-study-card .ng-cloze:visible").count() == 2
     opened.clean()
     opened.page.close()
+
+
+# --- the README's pictures ---------------------------------------------------------------------
+
+def test_the_readme_pictures_are_made_from_a_build(browser: Browser, served: Site,
+                                                   tmp_path: Path) -> None:
+    base, report = served
+    written = pictures.take(report, base, browser, tmp_path)
+    assert [png.name for png in written] == list(pictures.PICTURES)
+    sizes = {}
+    for png in written:
+        data = png.read_bytes()
+        assert data.startswith(b"\x89PNG\r\n\x1a\n")
+        sizes[png.name] = struct.unpack(">II", data[16:24])
+        assert len(data) < 250_000, png.name  # small enough to sit in the repository
+    assert sizes[pictures.ANKI][0] == 2 * pictures.PHONE_WIDTH  # day and night
+    assert sizes[pictures.STUDY][0] == pictures.PHONE_WIDTH
