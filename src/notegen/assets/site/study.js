@@ -27,7 +27,7 @@
       stats: "{n} 张卡片：{good} 张记得，{missed} 张忘记，{fresh} 张未学。",
       none: "没有符合条件的卡片。", noAnswer: "（笔记中没有答案）",
       done: "完成：{good} 张记得，{missed} 张忘记。", studyMissed: "再学忘记的 {n} 张",
-      again2: "重新开始", onPage: "在页面中查看",
+      newSession: "重新开始", onPage: "在页面中查看",
       failed: "学习数据无法加载：网站可能刚更新过，请刷新页面。",
       unsaved: "进度无法保存：此浏览器不允许本地存储。",
     },
@@ -42,7 +42,7 @@
       stats: "{n} cards: {good} good, {missed} missed, {fresh} not studied yet.",
       none: "No card matches.", noAnswer: "(no answer in the notes)",
       done: "Done: {good} good, {missed} missed.", studyMissed: "Study the {n} missed again",
-      again2: "New session", onPage: "See it on its page",
+      newSession: "New session", onPage: "See it on its page",
       failed: "The study data could not be loaded: the site may have just been updated. " +
         "Reload the page.",
       unsaved: "Progress cannot be saved: this browser does not allow local storage.",
@@ -160,7 +160,9 @@
   const readProgress = () => {
     try {
       const stored = JSON.parse(localStorage.getItem(STORE));
-      return stored && stored.v === 1 ? stored : emptyProgress();
+      const readable = stored?.v === 1 && typeof stored.cards === "object"
+        && typeof stored.sessions === "object";
+      return readable ? stored : emptyProgress();
     } catch {
       return emptyProgress(); // storage disabled, or a value this version cannot read
     }
@@ -243,15 +245,16 @@
     return copy;
   };
 
+  // What waits for the reveal is laid out (out of sight) from the start, so that MathJax can
+  // measure it when the card is typeset and the reveal is instant.
+  const waiting = (node) => el("div", { class: "ng-study-later" }, [node]);
+
   class CardView {
     constructor(card, linkToPage) {
       const front = fromPage(card.question, card.page, "ng-study-q");
       const cloze = front.querySelector(".ng-cloze") !== null;
-      this.before = cloze ? blanked(front) : null;
-      // What waits for the reveal is laid out (out of sight) from the start, so that
-      // MathJax can measure it now and the reveal is instant.
-      const later = [];
-      if (cloze) later.push(front);
+      this.blanks = cloze ? blanked(front) : null; // shown instead of the front until the reveal
+      this.front = cloze ? waiting(front) : null;
       const answer = card.answer
         ? fromPage(card.answer, card.page, "ng-study-a")
         : el("div", { class: "ng-study-a" }, [el("p", { class: "ng-empty" }, [text("noAnswer")])]);
@@ -259,24 +262,22 @@
         answer.append(el("p", { class: "ng-study-onpage" }, [
           el("a", { href: `${card.page.href}#${card.id}` }, [text("onPage")])]));
       }
-      later.push(answer);
-      this.later = later.map((node) => el("div", { class: "ng-study-later" }, [node]));
+      this.answer = waiting(answer);
       const tags = card.tags.length
-        ? el("p", { class: "ng-tags" }, card.tags.map((tag) => el("span", { class: "ng-tag" }, [tag])))
+        ? el("p", { class: "ng-tags" },
+             card.tags.map((tag) => el("span", { class: "ng-tag" }, [tag])))
         : null;
       this.node = el("article", { class: "ng-study-card", "data-card": card.id,
                                   "data-tags": card.tags.join(" "), tabindex: "-1" }, [
         card.context ? fromPage(card.context, card.page, "ng-context") : null,
-        this.before ?? front,
-        this.later.length > 1 ? this.later[0] : null,
-        tags,
-        this.later[this.later.length - 1],
+        this.blanks ?? front, this.front, tags, this.answer,
       ]);
     }
 
     reveal() {
-      this.before?.remove();
-      for (const box of this.later) box.classList.remove("ng-study-later");
+      this.blanks?.remove();
+      this.front?.classList.remove("ng-study-later");
+      this.answer.classList.remove("ng-study-later");
       this.node.classList.add("is-revealed");
     }
   }
@@ -299,7 +300,9 @@
       this.scope = scope;
       this.ids = ids; // the cards in scope, in page order
       this.dialog = dialog;
-      this.view = null;
+      this.view = null; // the card on screen, once loaded
+      this.current = null; // its session and id
+      this.revealed = false;
       this.shown = 0; // counts card loads: a slow one must not replace a later card
       this.count = el("span", { class: "ng-study-count", "aria-live": "polite" });
       this.fill = el("span");
@@ -531,7 +534,7 @@
       this.body.replaceChildren(el("p", { class: "ng-study-done" }, [text("done", counts)]));
       const again = session.ids.filter((id) => missed(progress, id));
       this.buttons(...[
-        this.button(text("again2"), () => this.showSetup()),
+        this.button(text("newSession"), () => this.showSetup()),
         again.length ? this.button(text("studyMissed", { n: again.length }),
           () => this.start({ ...session.filter, missed: true }, again), { kind: "ng-primary" })
           : null,
