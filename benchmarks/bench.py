@@ -74,7 +74,7 @@ def main() -> None:
         print(f"{args.cards} cards, {size / 1e6:.1f} MB of notes")
         deck, _ = timed("read + parse", lambda: parse_paths([notes], "Bench"))
         loaded = timed("parse + identify (empty ledger)", lambda: load([notes], "Bench"))
-        renderer = Renderer()
+        renderer = Renderer(notes)
         timed("render all cards", lambda: [renderer.card(c) for c in deck.cards])
         timed("write .apkg (renders cached)", lambda: write_apkg(
             loaded.deck, renderer, work / "bench.apkg", lambda _i, _f: 1_700_000_000, None,

@@ -122,7 +122,7 @@ def test_images_are_packed_as_flat_hashed_media(tmp_path: Path) -> None:
         "# C\n\n## 1. Where is the dot?\n\n![dot](img/dot.png)\n\n"
         "## 2. And this one?\n\n![gone](img/missing.png)\n", encoding="utf-8")
     report = build(notes, tmp_path / "out", SiteConfig())
-    assert any(str(p).endswith("/n.md:9: warning: image not found: img/missing.png")
+    assert any(str(p).endswith("/n.md:9:9: warning: image not found: img/missing.png")
                for p in report.problems)
     col = fresh_collection(tmp_path / "anki")
     import_apkg(col, report.apkg)

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import CACHE_NAME, Cache
 from .config import SiteConfig
 from .diagnostics import Diagnostic, NotegenError, Severity, error
 from .emit.anki import write_apkg
@@ -104,7 +105,8 @@ def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None
         raise NotegenError(*loaded.problems, error(display_path(notes), "no questions found in "
                                                   "any note; nothing to build"))
     now = build_time()
-    renderer = Renderer()
+    cache = Cache(out / CACHE_NAME)
+    renderer = Renderer(notes, cache.table("render"))
     apkg_name = file_name(deck.name) + ".apkg"
     pages = card_pages(deck)
     out.mkdir(parents=True, exist_ok=True)
@@ -122,6 +124,7 @@ def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None
         pending = ledger.write_pending()
         _publish(staging, out, (apkg_name, "site"))
         os.replace(pending, ledger.path)
+        cache.save()
     finally:
         _remove(staging)
         if pending is not None:

@@ -20,14 +20,17 @@ from .read import SourceFile
 # Bullet glyphs left behind by OneNote, Word and PDF exports: • ‣ ⁃ ∙ ·, the Geometric Shapes
 # block (◆ ◇ ▶ ▪ □ ○ ● ■ …), stars, card suits, check marks, ❖, dingbat arrows (➢ ➤) and
 # the Private Use Area symbols Word's Symbol/Wingdings bullets become.
-GLYPH = (
-    "[\u00b7\u2022\u2023\u2043\u2219\u25a0-\u25ff\u2605\u2606\u2660-\u2667"
-    "\u2713\u2714\u2756\u2794-\u27bf\uf000-\uf0ff]"
-)
+_GLYPH_RANGES = ((0xB7, 0xB7), (0x2022, 0x2023), (0x2043, 0x2043), (0x2219, 0x2219),
+                 (0x25A0, 0x25FF), (0x2605, 0x2606), (0x2660, 0x2667), (0x2713, 0x2714),
+                 (0x2756, 0x2756), (0x2794, 0x27BF), (0xF000, 0xF0FF))
+GLYPH = "[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _GLYPH_RANGES) + "]"
 GLYPH_RE = re.compile(GLYPH)
+_GLYPHS = frozenset(chr(c) for lo, hi in _GLYPH_RANGES for c in range(lo, hi + 1))
 LEADING_GLYPHS_RE = re.compile(rf"^(?:{GLYPH}[ \t\u3000]*)+")
 
-_HEADING_RE = re.compile(r"^( {0,3})(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+# The closing hashes are cut in code (``_heading_body``): a regex for them backtracks over a
+# long run of spaces, once per space.
+_HEADING_RE = re.compile(r"^( {0,3})(#{1,6})(?:[ \t]+(.*)|[ \t]*)$")
 _ORDERED_RE = re.compile(r"^(\d{1,9})([.)]|、)(?:[ \t]+(.*)|)$")
 _BULLET_RE = re.compile(r"^([-*+])(?:[ \t]+(.*)|)$")
 _RULE_RE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
@@ -35,6 +38,8 @@ _SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 # Chinese numerals as section and question numbers: 一 … 十三 … 九十九.
 _HAN_DIGITS = "〇零一二两三四五六七八九"
 _HAN_NUMERAL = f"[{_HAN_DIGITS}十百]{{1,4}}"
+# What a number may start with: a Chinese numeral, or a bullet glyph before the digits.
+_NUMBER_STARTS = frozenset(_HAN_DIGITS + "十百") | _GLYPHS
 _HAN_VALUE = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}
 # "12. ", "3.1.1 ", "12、", "2.4激活函数", "一 OSI", "二、大前端" at the start of a heading or
@@ -72,7 +77,7 @@ class Marker(Enum):
     ANSWER = "answer"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a note has a line object per line, made 5x faster so
 class Line:
     no: int
     """1-based line number."""
@@ -105,27 +110,38 @@ def scan(source: SourceFile) -> tuple[list[Line], list[Diagnostic]]:
 
 
 def classify(no: int, text: str) -> Line:
-    if not text.strip():
+    rest = text.lstrip(" \t")
+    if not rest or not rest.strip():
         return Line(no, text, Kind.BLANK)
     found = _MARKER_RE.search(text) if "<!--" in text else None
     marker = Marker(found.group(1).lower()) if found else None
-    if text.lstrip(" ").startswith("#") and (m := _HEADING_RE.match(text)):
-        body = m.group(3) or ""
+    first = rest[0]
+    if first == "#" and (m := _HEADING_RE.match(text)):
+        body = _heading_body(m.group(3) or "")
         return Line(no, text, Kind.HEADING, len(m.group(1)), len(m.group(2)), body,
                     _number(body), marker)
-    if _RULE_RE.match(text):
+    if first in "-*_" and _RULE_RE.match(text):
         return Line(no, text, Kind.RULE, marker=marker)
-    rest = text.lstrip(" \t")
-    indent = len(text[: len(text) - len(rest)].expandtabs(4))
-    if m := _ORDERED_RE.match(rest):
+    prefix = text[: len(text) - len(rest)]
+    indent = len(prefix.expandtabs(4)) if "\t" in prefix else len(prefix)
+    if first.isdigit() and (m := _ORDERED_RE.match(rest)):
         return Line(no, text, Kind.ORDERED, indent, 0, m.group(3) or "",
                     str(int(m.group(1))), marker)
-    if m := _BULLET_RE.match(rest):
+    if first in "-*+" and (m := _BULLET_RE.match(rest)):
         body = m.group(2) or ""
         return Line(no, text, Kind.BULLET, indent, 0, body, _number(body), marker)
     body = rest.rstrip()
-    lead = _BOLD_NUMBER_RE.match(body)
+    lead = _BOLD_NUMBER_RE.match(body) if first in "*_" else None
     return Line(no, text, Kind.TEXT, indent, 0, body, lead.group(2) if lead else None, marker)
+
+
+def _heading_body(text: str) -> str:
+    """A heading's text without trailing spaces and its optional closing ``#`` sequence."""
+    body = text.rstrip(" \t")
+    unclosed = body.rstrip("#")
+    if unclosed != body and (not unclosed or unclosed[-1] in " \t"):
+        body = unclosed.rstrip(" \t")
+    return body
 
 
 def _setext_headings(lines: list[Line]) -> list[Line]:
@@ -150,6 +166,8 @@ _PARAGRAPH_BREAKS = (Kind.BLANK, Kind.HEADING, Kind.RULE, Kind.OPAQUE, Kind.UNDE
 
 
 def _number(body: str) -> str | None:
+    if not body or not (body[0].isdigit() or body[0] in _NUMBER_STARTS):
+        return None
     m = _NUMBER_RE.match(body)
     if not m or _QUANTITY_RE.match(body):
         return None

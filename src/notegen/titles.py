@@ -75,6 +75,8 @@ def _edge_tag(tag: str) -> str:
 def plain_text(markdown: str) -> str:
     """Inline Markdown as a reader sees it: escapes resolved, emphasis and tags dropped,
     math kept exactly as written."""
+    if not _MARKUP_RE.search(markdown):
+        return " ".join(markdown.split("\n")) if "\n" in markdown else markdown
     tokens = _INLINE.parseInline(markdown)
     return "".join(_plain(tokens[0].children or [])) if tokens else ""
 
@@ -96,3 +98,5 @@ def _plain(tokens: Sequence[Token]) -> Iterable[str]:
 
 
 _INLINE = new_parser()
+# Characters that can make inline Markdown differ from its text.
+_MARKUP_RE = re.compile(r"[\\*_`\[\]<>&$!~:]|  $")

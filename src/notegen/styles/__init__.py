@@ -90,14 +90,26 @@ def choose(doc: Doc, style: str = AUTO) -> Chosen:
     readings = [(m, r) for m in READERS if (r := m.read(doc)) is not None]
     if not readings:
         return Chosen("headings", _laid_out(doc, Reading(AUTO, (), 0.0), ()), ())
-    scored = [(r.evidence * _laid_out(doc, r, r.found).coverage, -m.PRIORITY, i)
-              for i, (m, r) in enumerate(readings)]
-    best = readings[max(scored)[2]][1]
+    # A note that declares its style with its tool's own mark is read in that style. Else,
+    # best first by evidence: a reading whose evidence is below the best score so far
+    # cannot win (its cards hold at most the whole note), so it is not laid out.
+    ranked = sorted(readings, key=lambda mr: (not mr[1].declared, -mr[1].evidence,
+                                              mr[0].PRIORITY))
+    if ranked[0][1].declared:
+        ranked = ranked[:1]
+    best, best_layout, best_score = ranked[0][1], None, -1.0
+    for _, reading in ranked:
+        if reading.evidence <= best_score:
+            break
+        layout = _laid_out(doc, reading, reading.found)
+        if (score := reading.evidence * layout.coverage) > best_score:
+            best, best_layout, best_score = reading, layout, score
     found = [*best.found, *(f for m, r in readings
                             if r is not best and getattr(m, "INLINE", False) for f in r.found)]
-    layout = _laid_out(doc, best, found)
+    layout = (best_layout if best_layout is not None and len(found) == len(best.found)
+              else _laid_out(doc, best, found))
     problems = list(best.problems)
-    if layout.coverage < _WEAK and layout.total:
+    if layout.coverage < _WEAK and layout.total and not best.declared:
         problems.append(_weak_reading(doc, best.style, layout))
     return Chosen(best.style, layout, tuple(problems))
 
@@ -122,12 +134,12 @@ def _marked_question(line: Line) -> Found:
 
 
 def _weak_reading(doc: Doc, style: str, layout: Layout) -> Diagnostic:
-    others = ", ".join(s for s in STYLES if s not in (AUTO, style))
     return warning(
         doc.source.path,
-        f"only {layout.covered} of {layout.total} lines are in cards (read as {style}, the "
-        f"best guess); if this note marks its questions another way, say so in its front "
-        f"matter, e.g. `notegen: {{questions: {style}}}` (styles: {others})")
+        f"read as {style}, a weak guess: only {layout.covered} of {layout.total} lines are in "
+        f"cards. If that is right, say so in the note's front matter with "
+        f"`notegen: {{questions: {style}}}`; else name the style its questions follow "
+        f"(`notegen styles` lists them)")
 
 
 __all__ = ["AUTO", "READERS", "STYLES", "Chosen", "Doc", "answer_marked", "choose",

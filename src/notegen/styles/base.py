@@ -10,7 +10,7 @@ layout.py) and keeps the reading that explains the note best.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -67,6 +67,9 @@ class Reading:
     chapters: frozenset[int] | None = None
     """Lines that start chapters; None for the usual ones (see Doc.chapters)."""
     problems: tuple[Diagnostic, ...] = ()
+    declared: bool = False
+    """The note states this style through its tool's own mark (``#flashcards``): the
+    reading is taken as if front matter had named it."""
 
 
 @dataclass
@@ -77,9 +80,17 @@ class Doc:
     lines: list[Line]
     first: int = field(init=False)
     """Line number of the first body line."""
+    _filled: list[int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.first = self.lines[0].no if self.lines else 1
+        self._filled = [0]
+        for line in self.lines:
+            self._filled.append(self._filled[-1] + (line.kind is not Kind.BLANK))
+
+    def filled_between(self, first: int, last: int) -> int:
+        """Non-blank lines from line ``first`` to line ``last``, both included."""
+        return self._filled[last - self.first + 1] - self._filled[first - self.first]
 
     def at(self, no: int) -> Line:
         return self.lines[no - self.first]
@@ -112,7 +123,9 @@ class Doc:
 
     def following(self, no: int) -> Iterator[Line]:
         """The lines after line ``no``."""
-        return iter(self.lines[no - self.first + 1 :])
+        lines = self.lines
+        for i in range(no - self.first + 1, len(lines)):
+            yield lines[i]
 
     def next_filled(self, no: int) -> Line | None:
         """The first non-blank line after line ``no``."""
@@ -225,6 +238,3 @@ def bold_lead_found(line: Line) -> Found:
 _TITLED_LEAD_RE = re.compile(r"^[ \t]*(\*\*|__)[ \t]*(\d{1,3})[.)、][ \t]*(\S.*?)\1[ \t]*"
                              r"[.:：。]?[ \t]*(?=\S)")
 
-
-def filled(lines: Sequence[Line]) -> int:
-    return sum(1 for line in lines if line.kind is not Kind.BLANK)

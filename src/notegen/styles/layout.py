@@ -66,9 +66,8 @@ def place(doc: Doc, found: Iterable[Found], sections: Iterable[int],
             limit = min(limit, _after(heading_lines, f.head_end))
         end = min(f.end, limit - 1) if f.end is not None else limit - 1
         placed.append(_placed(doc, f, _last_filled(doc, f.head_end, end)))
-    covered = sum(_filled_between(doc, p.found.start, p.end) for p in placed)
-    total = sum(1 for line in doc.lines
-                if line.kind is not Kind.BLANK and line.no not in chapters)
+    covered = sum(doc.filled_between(p.found.start, p.end) for p in placed)
+    total = doc.filled_between(doc.first, doc.last) - len(chapter_lines)
     return Layout(tuple(placed), frozenset(chapter_lines), frozenset(section_lines), covered,
                   total)
 
@@ -104,18 +103,17 @@ def _references_after(references: Sequence[tuple[int, int]], f: Found) -> int:
 def _last_filled(doc: Doc, first: int, last: int) -> int:
     """The last line of a card's content: blank lines and the separators between cards
     (``---``, ``<br><br>``) at its end are left out."""
-    while last > first and (doc.at(last).kind is Kind.BLANK or (
-            doc.at(last).kind is not Kind.OPAQUE and _SEPARATOR_RE.match(doc.at(last).text))):
+    while last > first:
+        line = doc.at(last)
+        if line.kind is not Kind.BLANK and (line.kind is Kind.OPAQUE or line.body[:1] not in "-*_<"
+                                            or not _SEPARATOR_RE.match(line.text)):
+            break
         last -= 1
     return max(first, last)
 
 
 _SEPARATOR_RE = re.compile(r"^[ \t]*(?:(?:<br\s*/?>[ \t]*)+|([-*_])(?:[ \t]*\1){2,}[ \t]*)$",
                            re.IGNORECASE)
-
-
-def _filled_between(doc: Doc, first: int, last: int) -> int:
-    return sum(1 for no in range(first, last + 1) if doc.at(no).kind is not Kind.BLANK)
 
 
 def _placed(doc: Doc, f: Found, end: int) -> Placed:

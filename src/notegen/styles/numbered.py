@@ -123,18 +123,18 @@ def _sibling_section(line: Line, level: int) -> bool:
     return 0 < line.level <= level and not GLYPH_RE.match(line.body)
 
 
-def _restarts_ahead(lines: Sequence[Line]) -> list[bool]:
-    """For each line: whether the next numbered candidate after it, before any heading,
-    numbers from 1 again."""
-    ahead = [False] * len(lines)
+def _restarts_ahead(lines: Sequence[Line]) -> dict[int, bool]:
+    """For each heading (by index): whether the next numbered candidate after it, before
+    any other heading, numbers from 1 again."""
+    ahead: dict[int, bool] = {}
     restart = False
     for index in range(len(lines) - 1, -1, -1):
         line = lines[index]
-        ahead[index] = restart
-        if _candidate(line):
-            restart = as_tuple(line.number or "0")[-1] == 1
-        elif line.kind is Kind.HEADING:
+        if line.kind is Kind.HEADING:
+            ahead[index] = restart
             restart = False
+        if line.number is not None and _candidate(line):
+            restart = line.number == "1" or line.number.endswith(".1")
     return ahead
 
 
@@ -144,7 +144,8 @@ def _families(doc: Doc, heads: Sequence[Line]) -> list[tuple[Line, list[Line]]]:
     families = []
     for i, head in enumerate(heads):
         children: list[Line] = []
-        for later in heads[i + 1 :]:
+        for j in range(i + 1, len(heads)):
+            later = heads[j]
             if later.level <= head.level or _chapter_between(doc, head, later):
                 break
             if not (_is_child(later, head) or _restarted(later, children)):

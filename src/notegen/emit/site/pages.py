@@ -12,7 +12,8 @@ from urllib.parse import quote
 
 from ...diagnostics import Diagnostic
 from ...ir import Chapter, Deck
-from ...render import Media, Renderer, markdown_text
+from ...markdown import math_parser
+from ...render import Media, Renderer
 
 LABELS = {
     "zh": {"answer": "答案", "show_all": "显示全部答案", "hide_all": "隐藏全部答案",
@@ -60,20 +61,23 @@ def chapter_page(chapter: Chapter, renderer: Renderer, labels: Mapping[str, str]
                   ) -> tuple[str, list[Media], list[Diagnostic]]:
     """The page's Markdown, and the images its cards show (they sit beside the page, so the
     same flat media names work on the site and in Anki)."""
-    parts = [f"# {renderer.title_markdown(chapter.title)}\n"]
-    if meta := renderer.chapter_meta(chapter):
-        parts.append(f'<div class="ng-meta">{meta}</div>\n')
+    parts = [f"# {title_markdown(chapter.title)}\n"]
+    problems: list[Diagnostic] = []
+    media: dict[str, Media] = {}
+    if chapter.meta_span is not None and (meta := renderer.passage(
+            chapter.path, chapter.meta_span.start, chapter.meta)).html:
+        parts.append(f'<div class="ng-meta">{meta.html}</div>\n')
+        problems.extend(meta.problems)
+        media.update((m.name, m) for m in meta.media)
     if chapter.cards:
         parts.append(
             f'<p class="ng-toolbar"><button type="button" class="md-button ng-toggle-all" '
             f'data-show="{labels["show_all"]}" data-hide="{labels["hide_all"]}">'
             f'{labels["show_all"]}</button></p>\n')
-    problems: list[Diagnostic] = []
-    media: dict[str, Media] = {}
     for card in chapter.cards:
         rendered, found = renderer.card(card)
         problems.extend(found)
-        parts.append(f"## {renderer.title_markdown(card.title)} {{#{card.id} .ng-card}}\n")
+        parts.append(f"## {title_markdown(card.title)} {{#{card.id} .ng-card}}\n")
         if card.tags:
             tags = "".join(f'<span class="ng-tag">{html.escape(t)}</span>' for t in card.tags)
             parts.append(f'<p class="ng-tags">{tags}</p>\n')
@@ -98,3 +102,29 @@ def home_page(deck: Deck, pages: Sequence[Page], apkg_name: str,
         f'{{ .md-button .md-button--primary download="{html.escape(apkg_name)}" }}\n\n'
         f"| {labels['chapter']} | {labels['cards']} |\n|---|---:|\n{rows}\n"
     )
+
+
+_TITLES = math_parser()
+
+
+def title_markdown(title: str) -> str:
+    """A plain-text title as Markdown that Python-Markdown reads back as the same text,
+    its math left for arithmatex."""
+    tokens = _TITLES.parseInline(title)
+    return "".join(
+        f"{token.markup}{token.content}{_closing(token.markup)}"
+        if token.type in ("math_inline", "math_inline_double") else markdown_text(token.content)
+        for token in (tokens[0].children or [] if tokens else []))
+
+
+def markdown_text(text: str) -> str:
+    """Plain text as Markdown: every ASCII punctuation mark as a character reference, so
+    that nothing in it (``*``, ``[``, ``\\(``, ``$``, ``<``) means Markdown, HTML or math."""
+    return _PUNCTUATION_RE.sub(lambda m: f"&#{ord(m.group())};", text)
+
+
+_PUNCTUATION_RE = re.compile(r"[!-/:-@\[-`{-~]")
+
+
+def _closing(markup: str) -> str:
+    return "\\)" if markup == "\\(" else markup
