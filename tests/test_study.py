@@ -16,13 +16,15 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from notegen.build import BuildReport
+from notegen.build import BuildReport, build
+from notegen.config import SiteConfig
 from notegen.emit.site import card_pages
 from notegen.emit.site.study import CHUNK_BYTES, DATA_DIR, INDEX, group_by_page, write_study
-from notegen.ir import Card, CardKind, Chapter, Deck
-from notegen.render import RenderedCard, Renderer
+from notegen.ir import Card, Chapter, Deck
+from notegen.render import Renderer
 
 from . import pictures, test_site
+from .conftest import FIXTURES, ROOT, SEED
 from .test_site import ARTIFACTS, Watched
 
 # test_site's session fixtures: the browser, and the repo's notes built and served.
@@ -57,10 +59,15 @@ def _study_data(docs: Path) -> tuple[dict[str, Any], list[list[list[str]]]]:
     return index, chunks
 
 
+def _write_study(docs: Path, deck: Deck) -> None:
+    rendered = [r for r, _ in Renderer(SEED.parent).cards(deck.cards)]
+    write_study(docs, deck.cards, rendered, card_pages(deck), "zh")
+
+
 def test_study_data_holds_every_card_once_in_page_order(seed_deck: Deck, tmp_path: Path) -> None:
-    renderer = Renderer()
+    renderer = Renderer(SEED.parent)
     pages = card_pages(seed_deck)
-    write_study(tmp_path, seed_deck, renderer, pages, "zh")
+    _write_study(tmp_path, seed_deck)
     index, chunks = _study_data(tmp_path)
     by_page = group_by_page(seed_deck.cards, pages)
     cards = [card for page in by_page for card in page.cards]
@@ -85,15 +92,13 @@ def test_study_data_holds_every_card_once_in_page_order(seed_deck: Deck, tmp_pat
 def test_an_edit_renames_only_the_chunk_holding_the_card(seed_deck: Deck, tmp_path: Path) -> None:
     """A browser may keep an old index in its cache: chunk names follow their content, so an
     old index can never fetch a new chunk under an old name."""
-    renderer = Renderer()
-    pages = card_pages(seed_deck)
-    write_study(tmp_path / "before", seed_deck, renderer, pages, "zh")
+    _write_study(tmp_path / "before", seed_deck)
     edited = seed_deck.cards[-1]
     chapters = tuple(
         replace(ch, cards=tuple(replace(c, answer=c.answer + "\n\n- 补充") if c is edited else c
                                 for c in ch.cards))
         for ch in seed_deck.chapters)
-    write_study(tmp_path / "after", replace(seed_deck, chapters=chapters), renderer, pages, "zh")
+    _write_study(tmp_path / "after", replace(seed_deck, chapters=chapters))
     before, _ = _study_data(tmp_path / "before")
     after, _ = _study_data(tmp_path / "after")
     renamed = [(old, new) for old, new in zip(before["chunks"], after["chunks"], strict=True)
@@ -421,47 +426,31 @@ def test_study_works_from_a_page_opened_from_disk(
     opened.page.close()
 
 
-class _ClozeFronts(Renderer):
-    """The renderer, with cloze fronts marked up as the site shows them
-    (``<span class="ng-cloze">``): the study mode's part is to blank them, then reveal."""
-
-    def card(self, card: Card) -> tuple[RenderedCard, tuple[Any, ...]]:
-        rendered, problems = super().card(card)
-        if card.kind is not CardKind.CLOZE:
-            return rendered, problems
-        front = re.sub(r"==(.+?)==",
-                       r'<span class="ng-cloze" data-cloze="1" tabindex="0">\1</span>', card.front)
-        return replace(rendered, site_question=f"<p>{front}</p>"), problems
-
-
-def test_a_cloze_card_shows_its_blanks_then_the_text(
-        browser: Browser, served: Site, tmp_path: Path) -> None:
-    report = served[1]
-    copy = tmp_path / "site"
-    shutil.copytree(report.site, copy)
-    first = report.deck.chapters[-1].cards[0]
-    cloze = replace(first, kind=CardKind.CLOZE, front="Transformer 的编码器有 ==6== 组，"
-                    "每组含 ==多头注意力== 与前馈网络")
-    chapters = (*report.deck.chapters[:-1],
-                replace(report.deck.chapters[-1],
-                        cards=(cloze, *report.deck.chapters[-1].cards[1:])))
-    write_study(copy, replace(report.deck, chapters=chapters), _ClozeFronts(),
-                card_pages(report.deck), "zh")
-    root = f"file://{copy.resolve()}/"
+def test_a_cloze_card_shows_its_blanks_then_the_text(browser: Browser, tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    shutil.copyfile(FIXTURES / "parse" / "osr-cloze.md", notes / "clozes.md")
+    report = build(notes, tmp_path / "out", SiteConfig.load(ROOT / "mkdocs.yml"))
+    root = f"file://{report.site.resolve()}/"
     opened = Watched(browser, root)
-    opened.page.goto(root + card_pages(report.deck)[first.id] + "index.html")
-    study = Studying(opened.page)
+    page = opened.page
+    page.goto(root + card_pages(report.deck)[report.deck.cards[0].id] + "index.html")
+    study = Studying(page)
     study.open_from_chapter()
-    opened.page.keyboard.press("Enter")
-    assert study.card() == first.id
-    assert opened.page.inner_text(".ng-study-q") == (
-        "Transformer 的编码器有 […] 组，每组含 […] 与前馈网络")
+    page.keyboard.press("Enter")
+    study.card()
+    assert page.inner_text(".ng-study-q") == "The first female […] of Australia was […]"
     study.reveal()
-    assert opened.page.inner_text(".ng-study-q:visible") == (
-        "Transformer 的编码器有 6 组，每组含 多头注意力 与前馈网络")
-    assert opened.page.locator(".ng-study-card .ng-cloze:visible").count() == 2
+    assert page.inner_text(".ng-study-q:visible") == (
+        "The first female prime minister of Australia was Julia Gillard")
+    assert page.locator(".ng-study-q:visible .ng-cloze").count() == 2
+    study.grade("2")
+    study.card()
+    assert page.inner_text(".ng-study-q") == "Euler's identity: [identity]"  # the hint
+    study.reveal()
+    page.wait_for_selector(".ng-study-q:visible .ng-cloze mjx-container")
     opened.clean()
-    opened.page.close()
+    page.close()
 
 
 # --- the README's pictures ---------------------------------------------------------------------

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from ...cache import digest
-from ...ir import Card, Deck
-from ...render import Renderer
+from ...ir import Card
+from ...render import RenderedCard
 
 DATA_DIR = "assets/study"
 """Where the data lives in the site; study.js knows it too."""
@@ -48,26 +48,32 @@ def nav_entry(language: str) -> dict[str, str]:
     return {_TITLES[_lang(language)]: PAGE}
 
 
-def write_study(docs: Path, deck: Deck, renderer: Renderer, pages: Mapping[str, str],
-                language: str) -> None:
-    """Write the Study page and the data under ``docs``. ``pages`` maps each card id to its
-    page; the cards were rendered for their pages already, so their problems are reported
-    there and not again here."""
-    study_pages = group_by_page(deck.cards, pages)
-    cards = [card for page in study_pages for card in page.cards]
-    chunks = chunked([_html(renderer, card) for card in cards])
-    folder = docs / DATA_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    names = []
-    for chunk in chunks:
-        text = json.dumps(chunk, ensure_ascii=False, separators=(",", ":"))
-        name = digest(text)[:16]
-        (folder / f"{name}.js").write_text(_script(name, text), encoding="utf-8")
-        names.append([name, len(chunk)])
-    index = json.dumps(_index(study_pages, names), ensure_ascii=False, separators=(",", ":"))
-    (folder / f"{INDEX}.js").write_text(_script(INDEX, index), encoding="utf-8")
-    (docs / PAGE).parent.mkdir(parents=True, exist_ok=True)
-    (docs / PAGE).write_text(_page(language), encoding="utf-8")
+def write_study(docs: Path, cards: Sequence[Card], rendered: Sequence[RenderedCard],
+                pages: Mapping[str, str], language: str) -> None:
+    """Write the Study page and the study data into the site's sources ``docs``."""
+    for path, text in {**study_data(cards, rendered, pages), PAGE: _page(language)}.items():
+        (docs / path).parent.mkdir(parents=True, exist_ok=True)
+        (docs / path).write_text(text, encoding="utf-8")
+
+
+def study_data(cards: Sequence[Card], rendered: Sequence[RenderedCard],
+               pages: Mapping[str, str]) -> dict[str, str]:
+    """The data's scripts by their path in the site: every card as rendered for its page
+    (``pages`` maps each card id to that page), so that a studied card shows what the page
+    shows."""
+    html = {card.id: [r.site_question, r.answer, r.context]
+            for card, r in zip(cards, rendered, strict=True)}
+    study_pages = group_by_page(cards, pages)
+    files: dict[str, str] = {}
+    chunks = []
+    for chunk in chunked([html[card.id] for page in study_pages for card in page.cards]):
+        payload = json.dumps(chunk, ensure_ascii=False, separators=(",", ":"))
+        name = digest(payload)[:16]
+        files[f"{DATA_DIR}/{name}.js"] = _script(name, payload)
+        chunks.append([name, len(chunk)])
+    index = json.dumps(_index(study_pages, chunks), ensure_ascii=False, separators=(",", ":"))
+    files[f"{DATA_DIR}/{INDEX}.js"] = _script(INDEX, index)
+    return files
 
 
 def group_by_page(cards: Sequence[Card], pages: Mapping[str, str]) -> list[StudyPage]:
@@ -93,13 +99,6 @@ def chunked(items: Sequence[list[str]]) -> list[list[list[str]]]:
         chunks[-1].append(item)
         size += item_size
     return chunks
-
-
-def _html(renderer: Renderer, card: Card) -> list[str]:
-    """What a study card shows: question (cloze deletions as the site marks them), answer,
-    context."""
-    rendered, _problems = renderer.card(card)
-    return [rendered.site_question, rendered.answer, rendered.context]
 
 
 def _index(pages: Sequence[StudyPage], chunks: list[list[Any]]) -> dict[str, Any]:
