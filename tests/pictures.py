@@ -31,8 +31,7 @@ from notegen.scan import LEADING_GLYPHS_RE
 from notegen.serve import QuietHandler
 
 from .ankitools import fresh_collection, import_apkg, note_ids_by_guid
-from .conftest import REPO_NOTES, ROOT
-from .test_site import CHROMIUM, CHROMIUM_ARGS
+from .conftest import CHROMIUM, CHROMIUM_ARGS, REPO_NOTES, ROOT
 
 PHONE_WIDTH = 390
 _DISPLAY_RE = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)

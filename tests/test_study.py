@@ -23,13 +23,9 @@ from notegen.emit.site.study import CHUNK_BYTES, DATA_DIR, INDEX, group_by_page,
 from notegen.ir import Card, Chapter, Deck
 from notegen.render import Renderer
 
-from . import pictures, test_site
+from . import pictures
 from .conftest import FIXTURES, ROOT, SEED
 from .test_site import ARTIFACTS, Watched
-
-# test_site's session fixtures: the browser, and the repo's notes built and served.
-browser = test_site.browser
-served = test_site.served
 
 Site = tuple[str, BuildReport]
 """The served site's address, and the build."""
