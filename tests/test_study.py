@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Locator, Page
 
 from notegen.build import BuildReport, build
 from notegen.config import SiteConfig
@@ -164,6 +164,11 @@ class Studying:
     def actions(self) -> list[str]:
         return [t.strip() for t in self.page.locator(".ng-study-actions button").all_inner_texts()]
 
+    def button(self, label: str) -> Locator:
+        """The action button whose label starts with ``label`` (开始 is not 重新开始)."""
+        return self.page.locator(".ng-study-actions button").filter(
+            has_text=re.compile(f"^{re.escape(label)}"))
+
 
 def _chapter_url(served: Site, chapter: Chapter) -> str:
     base, report = served
@@ -172,6 +177,15 @@ def _chapter_url(served: Site, chapter: Chapter) -> str:
 
 def _chapter(report: BuildReport, title: str) -> Chapter:
     return next(ch for ch in report.deck.chapters if ch.title == title)
+
+
+def _study_chapter(watched: Watched, served: Site, title: str) -> tuple[Studying, Chapter]:
+    """The chapter's page, its study dialog open by keyboard."""
+    chapter = _chapter(served[1], title)
+    watched.goto(_chapter_url(served, chapter))
+    study = Studying(watched.page)
+    study.open_from_chapter()
+    return study, chapter
 
 
 @pytest.fixture()
@@ -183,12 +197,9 @@ def watched(browser: Browser, served: Site) -> Iterator[Watched]:
 
 def test_a_chapter_studied_by_keyboard_resumes_after_a_reload(
         watched: Watched, served: Site) -> None:
-    chapter = _chapter(served[1], "损失函数、优化器")
+    study, chapter = _study_chapter(watched, served, "损失函数、优化器")
     cards = {card.id: card for card in chapter.cards}
-    ids = [card.id for card in chapter.cards]
-    watched.goto(_chapter_url(served, chapter))
-    study = Studying(watched.page)
-    study.open_from_chapter()
+    ids = list(cards)
     assert study.stats() == "8 张卡片：0 张记得，0 张忘记，8 张未学。"
     assert study.actions() == ["开始（8 张）"]
     watched.page.keyboard.press("Enter")
@@ -212,11 +223,8 @@ def test_a_chapter_studied_by_keyboard_resumes_after_a_reload(
 
 def test_only_the_missed_cards_come_back(
         watched: Watched, served: Site) -> None:
-    chapter = _chapter(served[1], "损失函数、优化器")
+    study, chapter = _study_chapter(watched, served, "损失函数、优化器")
     ids = [card.id for card in chapter.cards]
-    watched.goto(_chapter_url(served, chapter))
-    study = Studying(watched.page)
-    study.open_from_chapter()
     watched.page.keyboard.press("Enter")
     study.walk("12212122")
     assert study.actions()[-1] == "再学忘记的 3 张"
@@ -224,28 +232,25 @@ def test_only_the_missed_cards_come_back(
     assert study.walk("212") == [ids[0], ids[3], ids[5]]
     assert watched.page.inner_text(".ng-study-done") == "完成：2 张记得，1 张忘记。"
 
-    watched.page.locator(".ng-study-actions button", has_text="重新开始").click()
+    study.button("重新开始").click()
     study.wait_for_setup()
     watched.page.check("input[data-filter=missed]")
     assert study.stats() == "1 张卡片：0 张记得，1 张忘记，0 张未学。"
-    watched.page.locator(".ng-study-actions button", has_text="开始").click()
+    study.button("开始").click()
     assert study.walk("2") == [ids[3]]
-    watched.page.locator(".ng-study-actions button", has_text="重新开始").click()
+    study.button("重新开始").click()
     study.wait_for_setup()
     assert study.stats() == "没有符合条件的卡片。"
-    assert watched.page.locator(".ng-study-actions button", has_text="开始").is_disabled()
+    assert study.button("开始").is_disabled()
     watched.clean()
 
 
 def test_shuffle_studies_every_card_once_in_another_order(
         watched: Watched, served: Site) -> None:
-    chapter = _chapter(served[1], "数据预处理，模型评估")
+    study, chapter = _study_chapter(watched, served, "数据预处理，模型评估")
     ids = [card.id for card in chapter.cards]
-    watched.goto(_chapter_url(served, chapter))
-    study = Studying(watched.page)
-    study.open_from_chapter()
     watched.page.check("input[data-filter=shuffle]")
-    watched.page.locator(".ng-study-actions button", has_text="开始").click()
+    study.button("开始").click()
     seen = study.walk(" " * len(ids), {card.id: card for card in chapter.cards})
     assert sorted(seen) == sorted(ids)
     assert seen != ids  # 27 cards: the same order by chance is 1 in 10^28
@@ -258,7 +263,8 @@ def test_the_study_page_filters_by_chapter_and_tag(
     tagged = [card for card in report.deck.cards if "深度学习-P6" in card.tags]
     assert len(tagged) == 2
     page = watched.page
-    watched.goto(base + "study/")
+    watched.goto(base)
+    page.get_by_role("link", name="学习", exact=True).first.click()  # instant navigation
     study = Studying(page)
     study.wait_for_setup()
     assert study.stats().startswith(f"{len(report.deck.cards)} 张卡片")
@@ -268,7 +274,7 @@ def test_the_study_page_filters_by_chapter_and_tag(
     assert study.stats() == "没有符合条件的卡片。"
     page.select_option("select[data-filter=page]", label="全部章节")
     assert study.stats().startswith("2 张卡片")
-    page.locator(".ng-study-actions button", has_text="开始").click()
+    study.button("开始").click()
     assert study.walk("22", {card.id: card for card in tagged}) == [card.id for card in tagged]
     watched.clean()
 
@@ -282,7 +288,7 @@ def test_the_study_page_loads_only_what_its_first_card_needs(
     watched.goto(base + "study/")
     study = Studying(watched.page)
     study.wait_for_setup()
-    watched.page.locator(".ng-study-actions button", has_text="开始").click()
+    study.button("开始").click()
     assert study.card() == report.deck.cards[0].id
     watched.page.wait_for_timeout(300)  # the next card's chunk, fetched ahead, would show now
     chunks = [url for url in loaded if not url.endswith(f"/{INDEX}.js")]
@@ -293,11 +299,8 @@ def test_the_study_page_loads_only_what_its_first_card_needs(
 
 def test_math_is_typeset_in_a_studied_card(
         watched: Watched, served: Site) -> None:
-    chapter = _chapter(served[1], "Transformer")
+    study, chapter = _study_chapter(watched, served, "Transformer")
     with_math = next(n for n, card in enumerate(chapter.cards) if "$" in card.answer)
-    watched.goto(_chapter_url(served, chapter))
-    study = Studying(watched.page)
-    study.open_from_chapter()
     watched.page.keyboard.press("Enter")
     study.walk(" " * with_math)
     study.card()
@@ -332,8 +335,9 @@ def test_on_a_phone_the_buttons_suit_a_thumb_and_no_card_scrolls_sideways(
     phone = Watched(browser, base, **PHONE)
     page = phone.page
     phone.goto(base + "study/")
-    Studying(page).wait_for_setup()
-    page.locator(".ng-study-actions button", has_text="开始").tap()
+    study = Studying(page)
+    study.wait_for_setup()
+    study.button("开始").tap()
     for n, card in enumerate(report.deck.cards):
         by_taps = n < 3
         page.wait_for_selector(f".ng-study-card[data-card={card.id}]")
