@@ -444,6 +444,9 @@ def test_a_cloze_card_shows_its_blanks_then_the_text(browser: Browser, tmp_path:
     assert page.inner_text(".ng-study-q:visible") == (
         "The first female prime minister of Australia was Julia Gillard")
     assert page.locator(".ng-study-q:visible .ng-cloze").count() == 2
+    colours = page.eval_on_selector_all(".ng-study-q:visible .ng-cloze",
+                                        "spans => spans.map(s => getComputedStyle(s).color)")
+    assert "rgba(0, 0, 0, 0)" not in colours  # the deletions read as text, not as blanks
     study.grade("2")
     study.card()
     assert page.inner_text(".ng-study-q") == "Euler's identity: [identity]"  # the hint

@@ -232,15 +232,16 @@
     return node;
   };
 
-  // A cloze front first shows each deletion as a blank (its hint, if it has one).
+  // A cloze front first shows each deletion as a blank (its hint, if it has one). The page
+  // reveals deletions one by one (each a stop for the keyboard); here the reveal shows all.
   const blanked = (front) => {
+    for (const span of front.querySelectorAll(".ng-cloze")) span.removeAttribute("tabindex");
     const copy = front.cloneNode(true);
     const outer = [...copy.querySelectorAll(".ng-cloze")]
       .filter((span) => !span.parentElement.closest(".ng-cloze"));
     for (const span of outer) {
       span.replaceChildren(`[${span.getAttribute("title") || "…"}]`);
       span.classList.add("ng-blank");
-      span.removeAttribute("tabindex");
     }
     return copy;
   };
