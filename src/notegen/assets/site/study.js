@@ -232,10 +232,8 @@
     return node;
   };
 
-  // A cloze front first shows each deletion as a blank (its hint, if it has one). The page
-  // reveals deletions one by one (each a stop for the keyboard); here the reveal shows all.
+  // A cloze front first shows each deletion as a blank (its hint, if it has one).
   const blanked = (front) => {
-    for (const span of front.querySelectorAll(".ng-cloze")) span.removeAttribute("tabindex");
     const copy = front.cloneNode(true);
     const outer = [...copy.querySelectorAll(".ng-cloze")]
       .filter((span) => !span.parentElement.closest(".ng-cloze"));
@@ -254,6 +252,9 @@
     constructor(card, linkToPage) {
       const front = fromPage(card.question, card.page, "ng-study-q");
       const cloze = front.querySelector(".ng-cloze") !== null;
+      // The page reveals deletions one by one, each a stop for the keyboard; here the reveal
+      // shows them all.
+      for (const span of front.querySelectorAll(".ng-cloze")) span.removeAttribute("tabindex");
       this.blanks = cloze ? blanked(front) : null; // shown instead of the front until the reveal
       this.front = cloze ? waiting(front) : null;
       const answer = card.answer
