@@ -212,9 +212,10 @@ def test_corrupt_ledger_bytes_are_an_error(notes_copy: Path,
 
 def test_deleted_ledger_means_a_fresh_start(notes_copy: Path, tmp_path: Path) -> None:
     ids_before = [c.id for c in load([notes_copy], None).deck.cards]
+    build(notes_copy, tmp_path / "out", CONFIG)
     (notes_copy / LEDGER_NAME).unlink()
     report = build(notes_copy, tmp_path / "out", CONFIG)
-    assert any("no identity ledger yet" in str(p) for p in report.problems)
+    assert any("no identity ledger was found" in str(p) for p in report.problems)
     assert (notes_copy / LEDGER_NAME).is_file()
     # Ids come from the questions, so unchanged cards keep them even so.
     assert [c.id for c in report.deck.cards] == ids_before

@@ -211,11 +211,14 @@ class Ledger:
         return pending
 
 
-def missing_ledger_warning(path: Path) -> Diagnostic:
+def missing_ledger_warning(path: Path, earlier_deck: Path) -> Diagnostic:
+    """Said when a deck was built before without this ledger: only then can Anki hold notes
+    whose identity the ledger would have kept."""
     return warning(
         display_path(path),
-        "no identity ledger yet: starting a new one. If an earlier deck from these notes is in "
-        "Anki, cards whose question changed since then will import as new notes",
+        f"no identity ledger was found, so a new one was started. If {display_path(earlier_deck)} "
+        "(built earlier) is in Anki, cards whose question changed since then will import as new "
+        "notes: restore the ledger from version control to keep their history",
     )
 
 

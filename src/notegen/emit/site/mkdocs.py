@@ -42,9 +42,9 @@ def mkdocs_config(deck: Deck, site_config: SiteConfig, docs: Path, site: Path,
                                   "search.highlight", "content.code.copy"])
     theme.setdefault("palette", [
         {"media": "(prefers-color-scheme: light)", "scheme": "default",
-         "toggle": {"icon": "material/weather-night", "name": "Dark mode"}},
+         "toggle": {"icon": "material/weather-night", "name": labels["dark_mode"]}},
         {"media": "(prefers-color-scheme: dark)", "scheme": "slate",
-         "toggle": {"icon": "material/weather-sunny", "name": "Light mode"}},
+         "toggle": {"icon": "material/weather-sunny", "name": labels["light_mode"]}},
     ])
     raw.update(
         site_name=site_config.name or deck.name,

@@ -19,11 +19,12 @@ LABELS = {
     "zh": {"answer": "答案", "show_all": "显示全部答案", "hide_all": "隐藏全部答案",
            "download": "下载 Anki 牌组", "chapter": "章节", "cards": "卡片",
            "no_answer": "（笔记中没有答案）", "total": "共 {cards} 张卡片，{chapters} 个章节",
-           "home": "首页"},
+           "home": "首页", "dark_mode": "深色模式", "light_mode": "浅色模式"},
     "en": {"answer": "Answer", "show_all": "Show all answers", "hide_all": "Hide all answers",
            "download": "Download the Anki deck", "chapter": "Chapter", "cards": "Cards",
            "no_answer": "(no answer in the notes)",
-           "total": "{cards} cards in {chapters} chapters", "home": "Home"},
+           "total": "{cards} cards in {chapters} chapters", "home": "Home",
+           "dark_mode": "Dark mode", "light_mode": "Light mode"},
 }
 
 
