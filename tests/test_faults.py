@@ -41,7 +41,8 @@ def _reader_sees_one_whole_build(out: Path) -> int:
         assert deck.testzip() is None and "collection.anki2" in deck.namelist()
     site = out / "site"
     assert (site / ".notegen-site").is_file() and (site / "index.html").is_file()
-    page = next(site.glob("*/index.html")).read_text(encoding="utf-8")
+    page = next(p for p in site.glob("*/index.html")
+                if "version " in p.read_text(encoding="utf-8")).read_text(encoding="utf-8")
     index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
     version = int(page.split("version ")[1].split("<")[0])
     assert f"version {version}" in index

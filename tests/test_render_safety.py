@@ -3,14 +3,13 @@ and one card's unclosed tags never reach the next card."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from playwright.sync_api import Browser, Dialog, sync_playwright
+from playwright.sync_api import Browser, Dialog
 
 from notegen import sanitize
 from notegen.build import build
@@ -20,7 +19,6 @@ from notegen.render import Renderer
 
 from .ankitools import fresh_collection, import_apkg
 from .conftest import ROOT
-from .test_site import CHROMIUM, CHROMIUM_ARGS
 
 PAYLOADS = [
     "<script>window.pwned = 1</script>",
@@ -158,17 +156,6 @@ def test_the_allow_list_is_one_list(renderer: Renderer) -> None:
         kept_alone = renderer.card(_card(f"<{tag} title=\"t\">x</{tag}>"))[0].answer
         assert f"<{tag} title=\"t\"" in kept_alone, tag
     assert "<center" not in renderer.card(_card("<center>x</center>"))[0].answer
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.is_file():
-        pytest.fail("Debian's chromium is missing: run scripts/test as root, or "
-                    "apt-get install chromium")
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def _page(cards: list[tuple[Card, str]]) -> str:

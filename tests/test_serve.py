@@ -19,15 +19,14 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, sync_playwright
 
 from notegen.cli import run
 from notegen.ledger import LEDGER_NAME
 from notegen.serve import Contents, note_files
 
 from .conftest import FIXTURES
-from .test_site import CHROMIUM, CHROMIUM_ARGS
 
 CHAPTER = quote("数据")
 
@@ -98,11 +97,10 @@ def _wait_until(page: Page, predicate: str, arg: str) -> None:
 
 
 @pytest.mark.browser
-def test_an_open_page_reloads_after_a_note_is_saved(tmp_path: Path) -> None:
+def test_an_open_page_reloads_after_a_note_is_saved(tmp_path: Path, browser: Browser) -> None:
     notes = _notes(tmp_path)
     note = notes / "cards.md"
-    with _serve(notes, tmp_path / "out") as served, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with _serve(notes, tmp_path / "out") as served:
         page = browser.new_page()
         page.goto(f"{served.base}{CHAPTER}/")
         assert "FP16" in page.inner_text("article")
@@ -114,7 +112,7 @@ def test_an_open_page_reloads_after_a_note_is_saved(tmp_path: Path) -> None:
             _wait_until(page, "q => window.stillTheSamePage === undefined"
                               " && document.querySelector('article').innerText.includes(q)",
                         question)
-        browser.close()
+        page.close()
     output = "".join(served.out)
     assert [line.split(": ", 1)[0] for line in served.out if line.startswith("Cards")] == [
         "Cards"], "the whole summary once, for the first build"

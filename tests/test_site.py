@@ -3,70 +3,28 @@ served on 127.0.0.1. Screenshots land in test-artifacts/ for a person to look at
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
-import yaml
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request
 
-from notegen.build import BuildReport, build
-from notegen.config import SiteConfig
+from notegen.build import BuildReport
 from notegen.emit.site import card_pages
-from notegen.serve import QuietHandler
 
-from .conftest import REPO_NOTES, ROOT
+from .conftest import ROOT
 
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-@pytest.fixture(scope="session")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, BuildReport]]:
-    """The repo's notes built with site_url pointing at the local server, so that Material's
-    instant navigation is active as it is on the real site."""
-    work = tmp_path_factory.mktemp("site")
-    notes = work / "notes"
-    shutil.copytree(REPO_NOTES, notes)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), QuietHandler)
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["site_url"] = base
-    (work / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True),
-                                     encoding="utf-8")
-    report = build(notes, work / "out", SiteConfig.load(work / "mkdocs.yml"))
-    server.RequestHandlerClass = functools.partial(
-        QuietHandler, directory=str(report.site))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield base, report
-    server.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.is_file():
-        pytest.fail("Debian's chromium is missing: run scripts/test as root, or "
-                    "apt-get install chromium")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 class Watched:
-    """A page that records requests leaving 127.0.0.1, failed requests and console errors."""
+    """A page that records requests leaving the site, failed requests and console errors."""
 
-    def __init__(self, browser: Browser, base: str) -> None:
-        self.page: Page = browser.new_page(viewport={"width": 1280, "height": 900})
+    def __init__(self, browser: Browser, base: str, **page: Any) -> None:
+        self.page: Page = browser.new_page(**{"viewport": {"width": 1280, "height": 900}, **page})
         self.base = base
         self.outside: list[str] = []
         self.failed: list[str] = []
@@ -79,7 +37,7 @@ class Watched:
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
 
     def _request(self, request: Request) -> None:
-        if not request.url.startswith(("http://127.0.0.1:", "data:", "blob:")):
+        if not request.url.startswith((self.base, "data:", "blob:")):
             self.outside.append(request.url)
 
     def _console(self, message: ConsoleMessage) -> None:

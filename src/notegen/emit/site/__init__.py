@@ -24,6 +24,7 @@ from .assets import copy_assets
 from .mkdocs import mkdocs_config, run_mkdocs
 from .pages import LABELS, Page, card_pages, chapter_page, chapter_slugs, home_page
 from .search import search_terms
+from .study import write_study
 
 __all__ = ["build_site", "card_pages"]
 
@@ -47,6 +48,8 @@ def build_site(deck: Deck, renderer: Renderer, out: Path, apkg_name: str,
     _write(docs / "index.md", home_page(deck, pages, apkg_name, labels))
     shutil.copyfile(out / apkg_name, docs / apkg_name)
     copy_assets(docs)
+    write_study(docs, deck.cards, [r for r, _ in renderer.cards(deck.cards)], card_pages(deck),
+                language)
     dictionary = out / "jieba-user-dict.txt"
     _write(dictionary, "\n".join(search_terms(deck)) + "\n")
     config = mkdocs_config(deck, site_config, docs, out / "site", pages, dictionary, language,

@@ -15,6 +15,7 @@ from ...ir import Deck
 from ...read import display_path
 from .assets import ASSETS
 from .pages import Page
+from .study import nav_entry
 
 _REQUIRED_EXTENSIONS: dict[str, dict[str, Any]] = {
     "attr_list": {},
@@ -51,16 +52,18 @@ def mkdocs_config(deck: Deck, site_config: SiteConfig, docs: Path, site: Path,
         site_dir=str(site.resolve()),
         strict=True,
         theme=theme,
-        nav=[{labels["home"]: "index.md"}] + [{p.chapter.title: f"{p.slug}/index.md"}
-                                               for p in pages],
+        nav=[{labels["home"]: "index.md"}, nav_entry(language)]
+            + [{p.chapter.title: f"{p.slug}/index.md"} for p in pages],
         markdown_extensions=_extensions(raw.get("markdown_extensions") or [], where),
         plugins=_plugins(raw.get("plugins") or ["search"], dictionary, language, where),
-        extra_css=[*_paths(raw.get("extra_css"), "extra_css", where), f"{ASSETS}/notegen.css"],
+        extra_css=[*_paths(raw.get("extra_css"), "extra_css", where), f"{ASSETS}/notegen.css",
+                   f"{ASSETS}/study.css"],
         extra_javascript=[
             *_paths(raw.get("extra_javascript"), "extra_javascript", where),
             f"{ASSETS}/mathjax-config.js",
             "assets/mathjax/tex-mml-chtml.js",
             f"{ASSETS}/notegen.js",
+            f"{ASSETS}/study.js",
         ],
     )
     raw.pop("INHERIT", None)
