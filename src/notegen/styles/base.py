@@ -148,7 +148,8 @@ def answer_marked(line: Line) -> bool:
 
 # --- what questions look like ----------------------------------------------------------------
 
-_QUESTION_MARK_RE = re.compile(r"[?？][\s*_`)）\]】」』\"'”’~]*$")
+# What may follow a question mark at the end of a title: closing marks and emphasis.
+_AFTER_MARK = " \t\n*_`)）]】」』\"'”’~"
 _EN_CUE_RE = re.compile(
     r"^(?:[\W\d_]*\s*)?(?:what|what's|why|how|when|where|which|who|whom|whose|is|are|was|were|"
     r"do|does|did|can|could|should|would|will|shall|may|explain|describe|define|compare|"
@@ -172,7 +173,7 @@ def looks_like_question(title: str) -> bool:
     something rather than names a topic. Never the only rule: see the readers."""
     text = edge_tags(title.strip())[0]
     text = text[_LEAD_RE.match(text).end():]  # type: ignore[union-attr]
-    return bool(_QUESTION_MARK_RE.search(text) or _EN_CUE_RE.match(text)
+    return bool(text.rstrip(_AFTER_MARK).endswith(("?", "？")) or _EN_CUE_RE.match(text)
                 or _ZH_CUE_RE.search(text) or _EN_PHRASE_RE.search(text))
 
 
