@@ -194,8 +194,6 @@ _QUESTION_LABEL = (
     r"[ \t*_#【\[（(]*(?:question|problem|exercise|q|问题|题目|面试题|问|front|正面|"
     r"第[ \t]*[\d一二三四五六七八九十百]+[ \t]*[题问])[ \t]*\d*[.:：)）]?[ \t*_】\]）)]*")
 QUESTION_LABEL_RE = re.compile(f"^{_QUESTION_LABEL}$", re.IGNORECASE)
-# Whether a note holds any such line, in one search of its text.
-QUESTION_LABEL_LINE_RE = re.compile(f"^{_QUESTION_LABEL}$", re.IGNORECASE | re.MULTILINE)
 # A line that only labels an answer: "A:", "Answer", "**Answer**:", "答案", "【解答】".
 ANSWER_LABEL_RE = re.compile(
     r"^[\s*_#【\[（(>-]*[\W_]*\s*(?:answer|answers|solution|a|ans|答案|答|解答|回答|参考答案|"

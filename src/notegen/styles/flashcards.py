@@ -37,8 +37,9 @@ NAME = "flashcards"
 PRIORITY = 5
 INLINE = True
 
-# Whether a note holds anything this reader reads, in one search of its text.
-_SIGNS_RE = re.compile(r"::|==|\{\{c\d|^[ \t]*\?\??[ \t]*$", re.MULTILINE)
+# A ``?`` line, found in one search of a note's text (a pattern that opens with a literal
+# is searched fast; one that opens with ``^`` is tried at every character).
+_SEPARATOR_LINE_RE = re.compile(r"\n[ \t]*\?\??[ \t]*(?:\n|$)")
 _TAG_RE = re.compile(r"(?:^|\s)#flashcards(?:/[^\s#]+)?(?=\s|$)")
 _DECK_TAG_RE = re.compile(r"^#flashcards(?:/([^\s#]+))?\s*")
 _SR_RE = re.compile(r"[ \t]?<!--SR:.*?-->")
@@ -51,9 +52,9 @@ _LIST_MARKER_RE = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+")
 
 def read(doc: Doc) -> Reading | None:
     text = doc.text
-    if _LOGSEQ_CARD_RE.search(text):
+    if ("#card" in text or "#[[card]]" in text) and _LOGSEQ_CARD_RE.search(text):
         return Reading(NAME, tuple(_logseq_cards(doc)), 0.99, declared=True)
-    if not _SIGNS_RE.search(text):
+    if not ("::" in text or "==" in text or "{{c" in text or _SEPARATOR_LINE_RE.search(text)):
         return None
     osr = bool(_TAG_RE.search(text) or _TAG_RE.search(_front_matter_tags(doc))
                or "<!--SR:" in text)

@@ -9,17 +9,16 @@ blank line; an answer label (``【解答】``, ``Answer:``) opening the answer i
 from __future__ import annotations
 
 from ..scan import Kind, Line, strip_marker
-from .base import QUESTION_LABEL_LINE_RE, Doc, Found, Reading, is_question_label
+from .base import Doc, Found, Reading, is_question_label
 
 NAME = "labels"
 PRIORITY = 40
+_LONGEST_LABEL = 40  # a label is short; longer lines are not even tried
 
 
 def read(doc: Doc) -> Reading | None:
-    if not QUESTION_LABEL_LINE_RE.search(doc.text):
-        return None
     labels = [line for line in doc.lines if line.kind in (Kind.HEADING, Kind.TEXT)
-              and is_question_label(strip_marker(line.body))]
+              and len(line.body) <= _LONGEST_LABEL and is_question_label(strip_marker(line.body))]
     found = []
     for label in labels:
         if (f := _found(doc, label)) is not None:

@@ -19,7 +19,7 @@ NAME = "mochi"
 PRIORITY = 70
 
 _BREAK = "---"
-_BREAK_RE = re.compile(r"^[ \t]*---[ \t]*$", re.MULTILINE)
+_BREAK_RE = re.compile(r"(?:^|\n)[ \t]*---[ \t]*(?:\n|$)")
 _CLOZE_RE = re.compile(r"\{\{(?:(\d+)::)?([^{}]+?)\}\}")
 
 

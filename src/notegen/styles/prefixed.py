@@ -20,7 +20,8 @@ _QUESTION_PREFIX_RE = re.compile(
 
 
 def read(doc: Doc) -> Reading | None:
-    if not _ANSWER_SEEN_RE.search(doc.text):
+    if not any(line.body[:1] in _LABEL_STARTS and _ANSWER_SEEN_RE.match(line.text)
+               for line in doc.lines if line.kind in (Kind.TEXT, Kind.BULLET)):
         return None
     asked = [(line, title) for line in doc.lines if (title := _question(doc, line)) is not None]
     found = []
@@ -35,7 +36,8 @@ def read(doc: Doc) -> Reading | None:
     return Reading(NAME, tuple(found), 0.95) if found else None
 
 
-_ANSWER_SEEN_RE = re.compile(r"(?im)^[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)?"
+_LABEL_STARTS = "AaQq答问解回*_"  # how an answer line's text can start
+_ANSWER_SEEN_RE = re.compile(r"(?i)^[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)?"
                              r"(?:A|Ans|Answer|答|答案|解答|回答)(?:\*\*|__)?[ \t]*[:：]")
 
 
