@@ -164,13 +164,14 @@ class Renderer:
     def card(self, card: Card) -> tuple[RenderedCard, tuple[Diagnostic, ...]]:
         return self.cards([card])[0]
 
-    def cards(self, cards: Sequence[Card]) -> list[tuple[RenderedCard, tuple[Diagnostic, ...]]]:
+    def cards(self, cards: Sequence[Card], workers: int | None = None,
+              ) -> list[tuple[RenderedCard, tuple[Diagnostic, ...]]]:
         """Every card, in order: from the cache where it holds them, the rest rendered (on
-        every core when there are many)."""
+        every core when there are many, or on ``workers`` processes)."""
         keys = [self._card_key(card) for card in cards]
         entries = [self._cached(key) for key in keys]
         missing = [i for i, entry in enumerate(entries) if entry is None]
-        for i, entry in zip(missing, self._render_all([cards[i] for i in missing]),
+        for i, entry in zip(missing, self._render_all([cards[i] for i in missing], workers),
                             strict=True):
             entries[i] = entry
             self._store(keys[i], entry)
@@ -208,8 +209,8 @@ class Renderer:
             "card", card.kind.value, card.source.path, card.source.start, card.answer_start,
             card.title, card.front, card.context, card.answer)))
 
-    def _render_all(self, cards: Sequence[Card]) -> list[_Entry]:
-        workers = _workers(len(cards))
+    def _render_all(self, cards: Sequence[Card], workers: int | None) -> list[_Entry]:
+        workers = _workers(len(cards)) if workers is None else workers
         if workers < 2:
             return [self._render_card(card) for card in cards]
         # The workers are forked with the cards in memory: only each one's share (its first
