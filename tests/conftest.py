@@ -3,22 +3,35 @@ so that the suite stands alone."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import re
 import shutil
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from playwright.sync_api import Browser, sync_playwright
 
+from notegen.build import BuildReport, build
+from notegen.config import SiteConfig
 from notegen.ir import Deck
 from notegen.segment import parse_paths
+from notegen.serve import QuietHandler
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 SEED = FIXTURES / "seed" / "deep-learning-interview-notes.md"
 GOLDEN = FIXTURES / "seed" / "seed_items.json"
 REPO_NOTES = ROOT / "notes"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
 # Math spans as a reader finds them in the seed: $$…$$ and $…$ (no money in the seed).
 SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 MATH_SPAN = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$")
@@ -90,3 +103,37 @@ def notes_copy(tmp_path: Path) -> Path:
     target = tmp_path / "notes"
     shutil.copytree(REPO_NOTES, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, BuildReport]]:
+    """The repo's notes built with site_url pointing at the local server, so that Material's
+    instant navigation is active as it is on the real site."""
+    work = tmp_path_factory.mktemp("site")
+    notes = work / "notes"
+    shutil.copytree(REPO_NOTES, notes)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), QuietHandler)
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["site_url"] = base
+    (work / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True),
+                                     encoding="utf-8")
+    report = build(notes, work / "out", SiteConfig.load(work / "mkdocs.yml"))
+    server.RequestHandlerClass = functools.partial(
+        QuietHandler, directory=str(report.site))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield base, report
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium, one for the whole run (playwright's sync API cannot run twice at
+    once, so this fixture lives here, once)."""
+    if not CHROMIUM.is_file():
+        pytest.fail("Debian's chromium is missing: run scripts/test as root, or "
+                    "apt-get install chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

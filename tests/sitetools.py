@@ -1,5 +1,5 @@
-"""Driving a built site in a real browser: Debian chromium through playwright (never a
-downloaded browser), the site served on 127.0.0.1 or opened from file://."""
+"""Driving a built site in a real browser (conftest's ``browser``: Debian chromium through
+playwright, never a downloaded one), the site served on 127.0.0.1 or opened from file://."""
 
 from __future__ import annotations
 
@@ -9,37 +9,21 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request
 
 from notegen.serve import QuietHandler
 
 from .conftest import ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 ARTIFACTS = ROOT / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """One browser for each test module (playwright runs one at a time)."""
-    if not CHROMIUM.is_file():
-        pytest.fail("Debian's chromium is missing: run scripts/test as root, or "
-                    "apt-get install chromium")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @contextmanager
-def served(site: Path) -> Iterator[str]:
+def serving(site: Path) -> Iterator[str]:
     """The site on a local server; yields its base URL."""
     handler = functools.partial(QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -58,9 +42,11 @@ class Watched:
     move (``net::ERR_ABORTED``): the test's doing, not the site's, so it is not a failure."""
 
     def __init__(self, browser: Browser, base: str, viewport: dict[str, int] | None = None,
-                 color_scheme: str = "light") -> None:
+                 color_scheme: str = "light", **page: Any) -> None:
+        """``page``: more options of the browser's page (a phone's touch screen, say)."""
         self.page: Page = browser.new_page(viewport=viewport or DESKTOP,  # type: ignore[arg-type]
-                                           color_scheme=color_scheme)  # type: ignore[arg-type]
+                                           color_scheme=color_scheme,  # type: ignore[arg-type]
+                                           **page)
         self.base = base
         self.outside: list[str] = []
         self.failed: list[str] = []

@@ -41,7 +41,7 @@ def test_seed_deck_imports_cleanly(notes_copy: Path, tmp_path: Path, seed_deck: 
     assert counts.updated == counts.duplicate == counts.conflicting == 0
 
     names = {d.name for d in col.decks.all_names_and_ids()}
-    root = CONFIG.name
+    root = "深度学习面试笔记"  # the first user's deck, named in notes/notegen.yml
     assert {root, f"{root}::深度学习", f"{root}::数据预处理，模型评估",
             f"{root}::卷积，归一化，激活函数", f"{root}::损失函数、优化器",
             f"{root}::Transformer"} <= names
@@ -122,7 +122,7 @@ def test_images_are_packed_as_flat_hashed_media(tmp_path: Path) -> None:
         "# C\n\n## 1. Where is the dot?\n\n![dot](img/dot.png)\n\n"
         "## 2. And this one?\n\n![gone](img/missing.png)\n", encoding="utf-8")
     report = build(notes, tmp_path / "out", SiteConfig())
-    assert any(str(p).endswith("/n.md:9: warning: image not found: img/missing.png")
+    assert any(str(p).endswith("/n.md:9:9: warning: image not found: img/missing.png")
                for p in report.problems)
     col = fresh_collection(tmp_path / "anki")
     import_apkg(col, report.apkg)

@@ -40,6 +40,6 @@ def test_no_crash_and_no_line_lost(tmp_path_factory: pytest.TempPathFactory,
     filled = {no for no, line in enumerate(source.lines, 1)
               if line.strip() and no > source.body_start}
     assert filled == set(owners)
-    renderer = Renderer()
+    renderer = Renderer(folder)
     for card in deck.cards:
         renderer.card(card)

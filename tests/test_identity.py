@@ -8,8 +8,9 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
+from anki.collection import Collection
 
-from notegen.build import build, load
+from notegen.build import build, load, summary
 from notegen.cli import run
 from notegen.config import SiteConfig
 from notegen.ir import Card
@@ -148,6 +149,8 @@ def test_history_survives_an_edit_session(notes_copy: Path, tmp_path: Path,
                                                    if m.value == "reworded"}
     assert {original[t].id for t in MOVED} <= {i for i, m in matched.items()
                                                 if m.value == "moved"}
+    # Anki leaves their cards in the old subdeck: the summary names exactly these.
+    assert {m.id for m in second.moved} == {original[t].id for t in MOVED}
 
     # The retired ones are exactly what `notegen retired` selects.
     assert {e.title for e in second.newly_retired} == set(DELETED)
@@ -212,9 +215,10 @@ def test_corrupt_ledger_bytes_are_an_error(notes_copy: Path,
 
 def test_deleted_ledger_means_a_fresh_start(notes_copy: Path, tmp_path: Path) -> None:
     ids_before = [c.id for c in load([notes_copy], None).deck.cards]
+    build(notes_copy, tmp_path / "out", CONFIG)
     (notes_copy / LEDGER_NAME).unlink()
     report = build(notes_copy, tmp_path / "out", CONFIG)
-    assert any("no identity ledger yet" in str(p) for p in report.problems)
+    assert any("no identity ledger was found" in str(p) for p in report.problems)
     assert (notes_copy / LEDGER_NAME).is_file()
     # Ids come from the questions, so unchanged cards keep them even so.
     assert [c.id for c in report.deck.cards] == ids_before
@@ -263,3 +267,212 @@ def test_ledger_with_bom_and_windows_line_endings_reads(notes_copy: Path) -> Non
     text = ledger.read_text(encoding="utf-8")
     ledger.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
     assert [c.id for c in load([notes_copy], None).deck.cards] == ids
+
+
+def _chapter_note(notes: Path, *cards: str, chapter: str = "模型") -> None:
+    """One chapter of numbered cards, each written "title\n\nanswer"."""
+    notes.mkdir(exist_ok=True)
+    body = "\n\n".join(f"## {n}. {card}" for n, card in enumerate(cards, 1))
+    (notes / "n.md").write_text(f"# {chapter}\n\n{body}\n", encoding="utf-8")
+
+
+def _note_holding(col: Collection, text: str) -> int:
+    found = [nid for nid in col.find_notes("") if text in col.get_note(nid)["Answer"]]
+    assert len(found) == 1
+    return int(found[0])
+
+
+# Two summaries alike enough that either answer resembles both: only the best match tells.
+MOBILE = "- 优点：训练速度快，参数量少，容易部署到移动端设备\n- 缺点：精度比大模型略低"
+SERVER = "- 优点：训练速度快，参数量少，容易部署到服务器集群\n- 缺点：精度比大模型略低"
+BETWEEN = "对比\n\n- 两者各有所长，按场景选择"
+
+
+@pytest.mark.anki
+def test_reordered_twins_keep_their_own_ids_and_history(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    _chapter_note(notes, f"总结\n\n{MOBILE}", BETWEEN, f"总结\n\n{SERVER}")
+    first = build(notes, tmp_path / "out", CONFIG)
+    col = fresh_collection(tmp_path / "anki")
+    import_apkg(col, first.apkg)
+    assert review_all(col) == 3
+    history = review_counts(col)
+    mobile, server = _note_holding(col, "移动端"), _note_holding(col, "服务器")
+
+    # Reordered, and one of them lightly edited.
+    _chapter_note(notes, f"总结\n\n{SERVER}（补充）", BETWEEN, f"总结\n\n{MOBILE}")
+    second = build(notes, tmp_path / "out", CONFIG)
+    assert {m.value for m in second.matches.values()} == {"exact"}
+    assert {_place(c.answer): c.id for c in second.deck.cards} == {
+        _place(c.answer): c.id for c in first.deck.cards}
+    counts = import_apkg(col, second.apkg)
+    assert counts.new == 0
+    assert (_note_holding(col, "移动端"), _note_holding(col, "服务器")) == (mobile, server)
+    assert "（补充）" in col.get_note(server)["Answer"]
+    assert review_counts(col) == history
+    col.close()
+
+
+def _place(answer: str) -> str:
+    return next(word for word in ("移动端", "服务器", "两者") if word in answer)
+
+
+@pytest.mark.anki
+def test_a_new_card_does_not_take_the_id_of_a_deleted_card_with_the_same_short_answer(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    notes = tmp_path / "notes"
+    _chapter_note(notes, f"总结\n\n{MOBILE}", "训练时是否需要数据增强\n\n需要")
+    first = build(notes, tmp_path / "out", CONFIG)
+    col = fresh_collection(tmp_path / "anki")
+    import_apkg(col, first.apkg)
+    assert review_all(col) == 2
+    deleted = note_ids_by_guid(col)[first.deck.cards[1].id]
+
+    _chapter_note(notes, f"总结\n\n{MOBILE}", "推理时能否关闭Dropout\n\n需要")
+    second = build(notes, tmp_path / "out", CONFIG)
+    new = second.deck.cards[1]
+    assert second.matches[new.id].value == "new"
+    assert [e.title for e in second.newly_retired] == ["训练时是否需要数据增强"]
+    counts = import_apkg(col, second.apkg)
+    assert (counts.new, counts.updated) == (1, 0)
+    assert col.get_note(deleted)["Question"] == "训练时是否需要数据增强"
+    assert review_counts(col)[note_ids_by_guid(col)[new.id]] == 0
+    assert run(["retired", "--notes", str(notes)]) == 0
+    assert col.find_notes(capsys.readouterr().out.strip()) == [deleted]
+    col.close()
+
+
+TWO_CHAPTERS = ("# 甲\n\n## 1. 问题一\n\n- 答案一，第一个答案\n\n{moving}# 乙\n\n## 1. 问题三\n\n"
+                "- 答案三，第三个答案\n\n{moved}")
+MOVING = "## 2. 问题二\n\n- 答案二，第二个答案\n\n"
+
+
+@pytest.mark.anki
+def test_cards_moved_to_another_chapter_are_named_with_a_search_that_selects_them(
+        tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    note = notes / "n.md"
+    note.write_text(TWO_CHAPTERS.format(moving=MOVING, moved=""), encoding="utf-8")
+    first = build(notes, tmp_path / "out", CONFIG)
+    col = fresh_collection(tmp_path / "anki")
+    import_apkg(col, first.apkg)
+    assert review_all(col) == 3
+    nid = note_ids_by_guid(col)[first.deck.cards[1].id]
+
+    note.write_text(TWO_CHAPTERS.format(moving="", moved=MOVING), encoding="utf-8")
+    second = build(notes, tmp_path / "out", CONFIG)
+    import_apkg(col, second.apkg)
+    root = second.deck.name
+    # What Anki's importer does: the note takes the new fields, its card stays in its deck.
+    assert col.get_note(nid)["Chapter"] == "乙"
+    (cid,) = col.find_cards(f"nid:{nid}")
+    assert col.decks.name(col.get_card(cid).did) == f"{root}::甲"
+
+    lines = summary(second).split("\n")
+    assert "  问题二  甲 → 乙" in lines
+    at = next(no for no, line in enumerate(lines) if line.startswith('    "note:'))
+    assert lines[at - 1] == f"  {root}::乙 (1 card)"
+    search = lines[at].strip()
+    assert col.find_notes(search) == [nid]
+    # The step the summary names: Change Deck on what the search selects.
+    col.set_deck(col.find_cards(search), col.decks.id_for_name(f"{root}::乙"))
+    assert col.decks.name(col.get_card(cid).did) == f"{root}::乙"
+    assert review_counts(col)[nid] == 1
+    assert "moved:" not in summary(build(notes, tmp_path / "out", CONFIG))
+    col.close()
+
+
+def test_a_note_moved_into_a_folder_moves_its_cards_to_a_subdeck(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "n.md").write_text(TWO_CHAPTERS.format(moving=MOVING, moved=""), encoding="utf-8")
+    build(notes, tmp_path / "out", CONFIG)
+    (notes / "课程").mkdir()
+    (notes / "n.md").rename(notes / "课程" / "n.md")
+    moved = load([notes], None).identified.moved
+    assert [(m.title, m.before, m.after) for m in moved] == [
+        ("问题一", ("甲",), ("课程", "甲")), ("问题二", ("甲",), ("课程", "甲")),
+        ("问题三", ("乙",), ("课程", "乙"))]
+
+
+def _matches_after(tmp_path: Path, before: list[str], after: list[str]) -> list[str]:
+    """Build a ledger from cards ("title\n\nanswer"), edit them: how each card was matched,
+    and whether it kept the id of the card that had its answer."""
+    notes = tmp_path / "notes"
+    _chapter_note(notes, *before)
+    _rebuild_ledger(notes)
+    ids = {c.answer: c.id for c in load([notes], None).deck.cards}
+    _chapter_note(notes, *after)
+    loaded = load([notes], None)
+    return [("kept " if ids.get(c.answer) == c.id else "") + loaded.identified.matches[c.id].value
+            for c in loaded.deck.cards]
+
+
+LONG = "- 生成模型和判别模型一起进行对抗训练\n- 最终两个模型在训练过程中达到纳什均衡"
+
+
+def test_twins_that_nothing_tells_apart_are_left_unmatched(tmp_path: Path) -> None:
+    first, second = "- 甲乙丙丁戊己庚辛壬癸", "- 子丑寅卯辰巳午未申酉"
+    after = _matches_after(tmp_path, [f"总结\n\n{first}", f"总结\n\n{second}"],
+                           ["总结\n\n- 全新的第一个答案，毫无相同之处",
+                            "总结\n\n- 另一个全新答案，也毫无相同之处"])
+    assert after == ["new", "new"]  # a guess could give each the other's history
+
+
+def test_identical_twins_pair_in_order(tmp_path: Path) -> None:
+    notes, twin = tmp_path / "notes", f"总结\n\n{LONG}"
+    _chapter_note(notes, twin, "对比\n\n- 各有所长", twin)
+    _rebuild_ledger(notes)
+    before = [c.id for c in load([notes], None).deck.cards if c.title == "总结"]
+    _chapter_note(notes, twin, twin, "对比\n\n- 各有所长")
+    assert _rebuild_ledger(notes) == {"总结": "exact", "对比": "exact"}
+    assert [c.id for c in load([notes], None).deck.cards if c.title == "总结"] == before
+
+
+def test_a_card_moved_and_rewritten_at_once_is_new(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "n.md").write_text(f"# 甲\n\n## 1. 总结\n\n{LONG}\n\n# 乙\n\n## 1. 其他\n\n"
+                                "- 其他答案\n", encoding="utf-8")
+    _rebuild_ledger(notes)
+    (notes / "n.md").write_text("# 甲\n\n## 1. 其他\n\n- 其他答案\n\n# 乙\n\n## 1. 总结\n\n"
+                                "- 另一章的总结，说的是别的事情\n", encoding="utf-8")
+    assert _rebuild_ledger(notes)["总结"] == "new"
+
+
+def test_an_answer_alone_does_not_carry_a_match(tmp_path: Path) -> None:
+    after = _matches_after(tmp_path, [f"GAN网络的思想\n\n{LONG}", "BN层是否需要偏置\n\n需要"],
+                           [f"如何训练一个分类器\n\n{LONG}", "卷积层是否需要偏置\n\n需要"])
+    assert after == ["new", "new"]
+
+
+def test_a_reworded_title_keeps_its_id(tmp_path: Path) -> None:
+    after = _matches_after(tmp_path, [f"GAN网络的思想\n\n{LONG}", "其他\n\n- 其他答案"],
+                           [f"GAN的基本思想是什么\n\n{LONG}", "其他\n\n- 其他答案"])
+    assert after == ["kept reworded", "kept exact"]
+
+
+@pytest.mark.anki
+def test_retired_selects_notes_of_every_kind(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "basics.md").write_text("# Basics\n\n## What does TCP guarantee?\n\n"
+                                     "Ordered, reliable delivery.\n", encoding="utf-8")
+    (notes / "flashcards.md").write_text("#flashcards\n\nCapital of Kenya:::Nairobi\n\n"
+                                         "The derivative of ==$x^2$== is ==$2x$==.\n",
+                                         encoding="utf-8")
+    col = fresh_collection(tmp_path / "anki")
+    import_apkg(col, build(notes, tmp_path / "out", CONFIG).apkg)
+    kinds = {col.get_note(nid).note_type()["name"]: nid for nid in col.find_notes("")}
+    assert sorted(kinds) == ["notegen", "notegen-cloze", "notegen-reversed"]
+
+    (notes / "flashcards.md").unlink()
+    (notes / "basics.md").write_text("# Basics\n\n## What does UDP guarantee?\n\n"
+                                     "Nothing but a checksum.\n", encoding="utf-8")
+    build(notes, tmp_path / "out", CONFIG)
+    capsys.readouterr()
+    assert run(["retired", "--notes", str(notes)]) == 0
+    assert sorted(col.find_notes(capsys.readouterr().out.strip())) == sorted(kinds.values())
+    col.close()

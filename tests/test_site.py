@@ -3,61 +3,40 @@ served on 127.0.0.1. Screenshots land in test-artifacts/ for a person to look at
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-import yaml
 from playwright.sync_api import Browser
 
-from notegen.build import BuildReport, build
-from notegen.config import SiteConfig
+from notegen.build import BuildReport
 from notegen.emit.site.pages import site_pages
 
-from .conftest import REPO_NOTES, ROOT
-from .sitetools import Watched, browser, served
+from .sitetools import Watched
 
 pytestmark = pytest.mark.browser
-__all__ = ["browser"]
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, BuildReport]]:
-    """The repo's notes built with site_url pointing at the local server, so that Material's
-    instant navigation is active as it is on the real site."""
-    work = tmp_path_factory.mktemp("site")
-    notes = work / "notes"
-    shutil.copytree(REPO_NOTES, notes)
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    with served(work / "out" / "site") as base:
-        config["site_url"] = base
-        (work / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True),
-                                         encoding="utf-8")
-        report = build(notes, work / "out", SiteConfig.load(work / "mkdocs.yml"))
-        yield base, report
 
 
 @pytest.fixture()
-def watched(browser: Browser, site: tuple[str, BuildReport]) -> Iterator[Watched]:
-    w = Watched(browser, site[0])
+def watched(browser: Browser, served: tuple[str, BuildReport]) -> Iterator[Watched]:
+    w = Watched(browser, served[0])
     yield w
     w.page.close()
 
 
-def _pages(site: tuple[str, BuildReport]) -> list[str]:
+def _pages(served: tuple[str, BuildReport]) -> list[str]:
     """The chapter pages, in the order of the notes."""
-    base, report = site
+    base, report = served
     return [base + quote(page.url) for page in site_pages(report.deck)]
 
 
 @pytest.mark.parametrize("term", ["梯度消失", "交叉熵", "过拟合", "Transformer"])
 def test_search_lists_the_cards_whose_title_holds_the_term(
-        watched: Watched, site: tuple[str, BuildReport], term: str) -> None:
-    watched.goto(site[0])
+        watched: Watched, served: tuple[str, BuildReport], term: str) -> None:
+    watched.goto(served[0])
     found = watched.search(term)
-    expected = [c.title for c in site[1].deck.cards if term.lower() in c.title.lower()]
+    expected = [c.title for c in served[1].deck.cards if term.lower() in c.title.lower()]
     assert expected
     assert [t for t in expected if t not in found] == []
     if term == "过拟合":
@@ -65,9 +44,9 @@ def test_search_lists_the_cards_whose_title_holds_the_term(
     watched.clean()
 
 
-def test_search_snippets_are_readable_text(watched: Watched, site: tuple[str, BuildReport]
+def test_search_snippets_are_readable_text(watched: Watched, served: tuple[str, BuildReport]
                                            ) -> None:
-    watched.goto(site[0])
+    watched.goto(served[0])
     watched.search("Sigmoid")
     snippets = watched.page.locator(".md-search-result__article").all_inner_texts()
     assert len(snippets) > 3
@@ -78,8 +57,8 @@ def test_search_snippets_are_readable_text(watched: Watched, site: tuple[str, Bu
 
 
 def test_every_chapter_page_typesets_all_math_offline(
-        watched: Watched, site: tuple[str, BuildReport]) -> None:
-    urls = _pages(site)
+        watched: Watched, served: tuple[str, BuildReport]) -> None:
+    urls = _pages(served)
     assert len(urls) == 5
     for url in urls:
         watched.goto(url)
@@ -100,9 +79,9 @@ def test_every_chapter_page_typesets_all_math_offline(
 
 
 def test_math_is_typeset_again_after_instant_navigation(
-        watched: Watched, site: tuple[str, BuildReport]) -> None:
+        watched: Watched, served: tuple[str, BuildReport]) -> None:
     page = watched.page
-    watched.goto(site[0])
+    watched.goto(served[0])
     watched.typeset()
     page.evaluate("window.notegenSamePage = true")
     page.locator(".md-typeset table a").first.click()
@@ -116,9 +95,9 @@ def test_math_is_typeset_again_after_instant_navigation(
 
 
 def test_clicking_a_question_reveals_its_answer(
-        watched: Watched, site: tuple[str, BuildReport]) -> None:
+        watched: Watched, served: tuple[str, BuildReport]) -> None:
     page = watched.page
-    watched.goto(_pages(site)[0])
+    watched.goto(_pages(served)[0])
     first = page.locator(".ng-q").first
     answer = page.locator("details.ng-answer").first
     assert answer.get_attribute("open") is None
@@ -133,10 +112,10 @@ def test_clicking_a_question_reveals_its_answer(
     watched.clean()
 
 
-def test_questions_open_from_the_keyboard(watched: Watched, site: tuple[str, BuildReport]
+def test_questions_open_from_the_keyboard(watched: Watched, served: tuple[str, BuildReport]
                                           ) -> None:
     page = watched.page
-    watched.goto(_pages(site)[0])
+    watched.goto(_pages(served)[0])
     questions = page.locator(".ng-q")
     answers = page.locator("details.ng-answer")
     questions.nth(0).focus()
@@ -154,10 +133,10 @@ def test_questions_open_from_the_keyboard(watched: Watched, site: tuple[str, Bui
 
 
 def test_a_card_anchor_opens_the_page_at_that_card(
-        watched: Watched, site: tuple[str, BuildReport]) -> None:
-    card = site[1].deck.chapters[0].cards[20]  # far down its page
+        watched: Watched, served: tuple[str, BuildReport]) -> None:
+    card = served[1].deck.chapters[0].cards[20]  # far down its page
     page = watched.page
-    watched.goto(_pages(site)[0] + f"#{card.id}")
+    watched.goto(_pages(served)[0] + f"#{card.id}")
     heading = page.locator(f"#{card.id}")
     assert heading.inner_text().startswith(card.title)
     page.wait_for_timeout(300)
@@ -168,8 +147,8 @@ def test_a_card_anchor_opens_the_page_at_that_card(
 
 
 def test_home_page_lists_chapters_and_offers_the_deck(
-        watched: Watched, site: tuple[str, BuildReport]) -> None:
-    base, report = site
+        watched: Watched, served: tuple[str, BuildReport]) -> None:
+    base, report = served
     page = watched.page
     watched.goto(base)
     rows = page.locator(".md-typeset table tbody tr")
@@ -184,11 +163,11 @@ def test_home_page_lists_chapters_and_offers_the_deck(
 
 
 def test_chapters_link_to_the_previous_and_next(watched: Watched,
-                                                site: tuple[str, BuildReport]) -> None:
+                                                served: tuple[str, BuildReport]) -> None:
     page = watched.page
-    urls = _pages(site)
+    urls = _pages(served)
     watched.goto(urls[1])
-    titles = [ch.title for ch in site[1].deck.chapters]
+    titles = [ch.title for ch in served[1].deck.chapters]
     previous = page.locator("a.md-footer__link--prev")
     following = page.locator("a.md-footer__link--next")
     assert previous.locator(".md-ellipsis").inner_text().strip() == titles[0]
@@ -198,9 +177,9 @@ def test_chapters_link_to_the_previous_and_next(watched: Watched,
     watched.clean()
 
 
-def test_dark_mode_toggle(watched: Watched, site: tuple[str, BuildReport]) -> None:
+def test_dark_mode_toggle(watched: Watched, served: tuple[str, BuildReport]) -> None:
     page = watched.page
-    watched.goto(site[0])
+    watched.goto(served[0])
     scheme = "document.body.getAttribute('data-md-color-scheme')"
     first = page.evaluate(scheme)
     page.locator("form[data-md-component=palette] label:visible").first.click()
@@ -210,13 +189,13 @@ def test_dark_mode_toggle(watched: Watched, site: tuple[str, BuildReport]) -> No
 
 
 def test_a_request_the_test_cancels_is_no_failure_but_a_missing_file_is(
-        watched: Watched, site: tuple[str, BuildReport]) -> None:
+        watched: Watched, served: tuple[str, BuildReport]) -> None:
     page = watched.page
     page.route("**/never-answered.js", lambda route: None)  # still running when we leave
-    watched.goto(site[0])
+    watched.goto(served[0])
     page.evaluate("() => { fetch('never-answered.js').catch(() => {}); }")
     page.wait_for_timeout(200)
-    watched.goto(_pages(site)[0])  # the test moves on: the request is cancelled
+    watched.goto(_pages(served)[0])  # the test moves on: the request is cancelled
     page.wait_for_timeout(200)
     assert watched.failed == []
     page.unroute("**/never-answered.js")

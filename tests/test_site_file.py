@@ -16,10 +16,9 @@ from notegen.build import BuildReport, build
 from notegen.config import SiteConfig
 
 from .conftest import REPO_NOTES, ROOT
-from .sitetools import Watched, browser
+from .sitetools import Watched
 
 pytestmark = pytest.mark.browser
-__all__ = ["browser"]
 
 
 @pytest.fixture(scope="module")

@@ -15,11 +15,9 @@ from notegen.build import build
 from notegen.config import SiteConfig
 from notegen.emit.site.pages import site_pages
 
-from .sitetools import browser
 from .test_fuzz import LINE_SHAPES
 
 pytestmark = pytest.mark.browser
-__all__ = ["browser"]
 
 # What breaks a page whose HTML a second Markdown engine, or a careless join, reads again.
 HTML_SHAPES = st.sampled_from([

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from notegen import terms
 from notegen.emit.site.markup import escape
 from notegen.emit.site.nav import FANOUT, nav_config
-from notegen.emit.site.pages import SitePage
+from notegen.emit.site.pages import LABELS, SitePage
 from notegen.emit.site.readable import readable, tex_text
 
 
@@ -49,7 +49,7 @@ def _page(n: int, folders: tuple[str, ...] = ()) -> SitePage:
 def _leaves(entries: Sequence[dict[str, Any]], depth: int = 1) -> list[tuple[str, int]]:
     found: list[tuple[str, int]] = []
     for entry in entries:
-        assert len(entries) <= FANOUT + 1  # the home page is one more at the top
+        assert len(entries) <= FANOUT + 2  # the home and Study pages are two more at the top
         ((_, value),) = entry.items()
         found.extend(_leaves(value, depth + 1) if isinstance(value, list)
                      else [(value, depth)])
@@ -59,24 +59,24 @@ def _leaves(entries: Sequence[dict[str, Any]], depth: int = 1) -> list[tuple[str
 @pytest.mark.parametrize("count", [1, FANOUT, FANOUT + 1, 5000])
 def test_every_level_of_the_navigation_is_bounded(count: int) -> None:
     pages = [_page(n) for n in range(count)]
-    nav = nav_config("Home", pages)
+    nav = nav_config(LABELS["en"], pages)
     leaves = _leaves(nav)
-    assert [path for path, _ in leaves] == ["index.md", *(p.path for p in pages)]
+    assert [path for path, _ in leaves] == ["index.md", "study/index.md", *(p.path for p in pages)]
     assert max(depth for _, depth in leaves) <= 4
 
 
 def test_folders_are_sections_titled_as_escaped_text() -> None:
     pages = [_page(0, ("a<b",)), _page(1), _page(2, ("a<b", "c"))]
-    nav = nav_config("Home", pages)
-    assert nav == [{"Home": "index.md"},
+    nav = nav_config(LABELS["en"], pages)
+    assert nav == [{"Home": "index.md"}, {"Study": "study/index.md"},
                    {escape("a<b"): [{escape("<Page 0>"): "p0/index.md"},
                                     {"c": [{escape("<Page 2>"): "p2/index.md"}]}]},
                    {escape("<Page 1>"): "p1/index.md"}]
 
 
 def test_large_groups_are_named_after_their_first_and_last_page() -> None:
-    nav = nav_config("Home", [_page(n) for n in range(FANOUT + 1)])
-    groups = [next(iter(entry)) for entry in nav[1:]]
+    nav = nav_config(LABELS["en"], [_page(n) for n in range(FANOUT + 1)])
+    groups = [next(iter(entry)) for entry in nav[2:]]
     assert groups[0] == f"{escape('<Page 0>')} … {escape(f'<Page {FANOUT // 2}>')}"
 
 

@@ -18,10 +18,9 @@ from notegen.config import SiteConfig
 from notegen.emit.site.pages import site_pages
 
 from .conftest import REPO_NOTES, ROOT
-from .sitetools import DESKTOP, PHONE, Watched, browser, served
+from .sitetools import DESKTOP, PHONE, Watched, serving
 
 pytestmark = pytest.mark.browser
-__all__ = ["browser"]
 VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
 
 
@@ -30,7 +29,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, BuildR
     work = tmp_path_factory.mktemp("reading")
     shutil.copytree(REPO_NOTES, work / "notes")
     report = build(work / "notes", work / "out", SiteConfig.load(ROOT / "mkdocs.yml"))
-    with served(report.site) as base:
+    with serving(report.site) as base:
         yield base, report
 
 

@@ -17,10 +17,9 @@ from notegen.config import SiteConfig
 from notegen.diagnostics import NotegenError
 from notegen.emit.site.pages import site_pages
 
-from .sitetools import Watched, browser, served
+from .sitetools import Watched, serving
 
 pytestmark = pytest.mark.browser
-__all__ = ["browser"]
 
 # Each sets the same global and opens a dialog if it runs; none needs a parenthesis or a
 # slash, so it fits a source reference and a file name too.
@@ -49,7 +48,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, BuildR
     config.write_text(f"site_name: '{_title(1)} </title><script>{SCRIPT}</script>'\n"
                       "theme:\n  name: material\n", encoding="utf-8")
     report = build(notes, work / "out", SiteConfig.load(config))
-    with served(report.site) as base:
+    with serving(report.site) as base:
         yield base, report
 
 
@@ -120,7 +119,7 @@ def test_the_users_styles_scripts_and_chapter_images_are_published(
     notes, config = _user_files_site(
         tmp_path, "extra_css: [css/mine.css]\nextra_javascript: [mine.js]\n")
     report = build(notes, tmp_path / "out", SiteConfig.load(config))
-    with served(report.site) as base:
+    with serving(report.site) as base:
         watched = Watched(browser, base)
         watched.goto(base + quote(site_pages(report.deck)[0].url))
         page = watched.page

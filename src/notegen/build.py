@@ -1,25 +1,26 @@
-"""The build, top to bottom: read → parse → identify → emit (anki, site) → publish.
+"""The build, top to bottom: read → parse → identify → render → emit (anki, site) → publish.
 
-Output is written to a staging folder and moved into place only when every emitter has
-succeeded (and moved back if that fails), so a failed build never leaves half-written output
-behind. The ledger is written first beside its place and moved there last, after the output
-it describes.
+Before anything is written, the build makes sure it will replace only what notegen made
+(publish.py) and that the ledger can be written. The outputs are written to a staging folder,
+under the output folder's lock, and moved into place only when every emitter has succeeded, each
+in one step; the ledger follows the output it describes. A failed build leaves the previous
+output, and the ledger, untouched.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 from .cache import CACHE_NAME, Cache
-from .config import SiteConfig
-from .diagnostics import Diagnostic, NotegenError, Severity, error
+from .config import NOTES_SETTINGS_NAME, SiteConfig, choose_deck_name
+from .diagnostics import Diagnostic, NotegenError, Severity, display_path, error
 from .emit.anki import write_apkg
 from .emit.site import build_site, card_pages
 from .ir import Deck
@@ -29,10 +30,13 @@ from .ledger import (
     Identified,
     Ledger,
     Match,
+    Moved,
+    anki_search,
     build_time,
     missing_ledger_warning,
 )
-from .read import display_path
+from .progress import Progress
+from .publish import SITE, check_replaceable, ledger_target, refuse_overlap, staging
 from .render import Renderer
 from .segment import parse_paths
 
@@ -51,17 +55,31 @@ class Loaded:
         return self.identified.deck
 
 
-def load(paths: Sequence[Path], deck_name: str | None, *, building: bool = False) -> Loaded:
+def load(paths: Sequence[Path], deck_name: str | None, *, progress: Progress | None = None
+         ) -> Loaded:
     """Parse notes and give every card its id. Raises on errors in the notes."""
+    deck, problems = parse(paths, deck_name, progress)
+    return identify(deck, problems, notes_root(paths), progress)
+
+
+def parse(paths: Sequence[Path], deck_name: str | None, progress: Progress | None = None
+          ) -> tuple[Deck, list[Diagnostic]]:
+    """The deck the notes hold, and the warnings about them. Raises on errors in the notes."""
+    (progress or Progress()).stage("parse")
     deck, problems = parse_paths(paths, deck_name)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
         raise NotegenError(*errors)
-    root = paths[0] if building else notes_root(paths)
+    return deck, problems
+
+
+def identify(deck: Deck, problems: Sequence[Diagnostic], root: Path,
+             progress: Progress | None = None, cache: Cache | None = None) -> Loaded:
+    """Match the deck against the ledger in ``root``."""
     ledger = Ledger.load(root / LEDGER_NAME)
-    if building and not ledger.existed:
-        problems.append(missing_ledger_warning(ledger.path))
-    return Loaded(ledger.identify(deck), ledger, root, tuple(problems))
+    (progress or Progress()).stage("identify")
+    sketches = cache.table("sketches") if cache is not None else None
+    return Loaded(ledger.identify(deck, sketches), ledger, root, tuple(problems))
 
 
 def require_folder(notes: Path) -> Path:
@@ -81,95 +99,98 @@ def notes_root(paths: Sequence[Path]) -> Path:
     return start
 
 
+class Output(Enum):
+    ANKI = "anki"
+    SITE = "site"
+
+
 @dataclass(frozen=True, slots=True)
 class BuildReport:
     deck: Deck
+    outputs: tuple[Output, ...]
     apkg: Path
     site: Path
     notes_in_deck: int
+    started_ledger: Path | None
+    """The ledger this build started, when the notes had none."""
+    deck_name_chosen: bool
+    """Whether the user named the deck (else it bears the notes folder's name)."""
     matches: Mapping[str, Match]
     newly_retired: tuple[Entry, ...]
     retired: tuple[Entry, ...]
     problems: tuple[Diagnostic, ...]
+    moved: tuple[Moved, ...] = ()
 
 
-def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None = None
-          ) -> BuildReport:
+def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None = None, *,
+          only: Output | None = None, progress: Progress | None = None) -> BuildReport:
+    """Build the deck and the site (or ``only`` one of them) from the notes."""
+    progress = progress or Progress()
+    outputs = tuple(Output) if only is None else (only,)
     require_folder(notes)
-    if out.resolve().is_relative_to(notes.resolve()):
-        raise NotegenError(error(display_path(out), "the output folder must be outside the "
-                                 f"notes folder ({display_path(notes)})"))
-    loaded = load([notes], deck_name or site_config.name, building=True)
-    deck = loaded.deck
+    refuse_overlap(out, notes, site_config.file)
+    naming = choose_deck_name(deck_name, notes, site_config)
+    deck, found = parse([notes], naming.name, progress)
     if not deck.cards:
-        raise NotegenError(*loaded.problems, error(display_path(notes), "no questions found in "
-                                                  "any note; nothing to build"))
-    now = build_time()
-    cache = Cache(out / CACHE_NAME)
-    renderer = Renderer()
+        raise NotegenError(*found, error(display_path(notes), "no questions found in any "
+                                         "note; nothing to build"))
     apkg_name = file_name(deck.name) + ".apkg"
-    pages = card_pages(deck)
-    out.mkdir(parents=True, exist_ok=True)
-    staging = out / f".staging-{os.getpid()}"
-    _remove(staging)
-    staging.mkdir()
-    pending: Path | None = None
-    try:
-        anki = write_apkg(deck, renderer, staging / apkg_name,
-                          lambda cid, fp: loaded.ledger.last_changed(cid, fp, now),
-                          site_config.url, lambda card: pages[card.id])
-        site = build_site(deck, renderer, staging, apkg_name, site_config, cache, out / "site")
-        ledger = loaded.ledger.updated(loaded.identified, loaded.notes_root, anki.fingerprints,
-                                       now)
-        pending = ledger.write_pending()
-        _publish(staging, out, (apkg_name, "site"))
-        os.replace(pending, ledger.path)
-        cache.save()
-    finally:
-        _remove(staging)
+    check_replaceable(out, apkg_name, notes / LEDGER_NAME)
+    earlier_deck = min(out.glob("*.apkg"), default=None)
+    fingerprints: Mapping[str, str] = {}
+    with staging(out) as stage:
+        # Under the lock: the ledger is the one the last build of this output wrote.
+        cache = Cache(out / CACHE_NAME)
+        loaded = identify(deck, found, notes, progress, cache)
+        deck = loaded.deck
+        problems = list(loaded.problems)
+        pending = (stage.pending(ledger_target(loaded.ledger.path), "ledger")
+                   if Output.ANKI in outputs else None)
+        now = build_time()
+        renderer = Renderer(notes, cache.table("render"))
+        progress.stage("render", len(deck.cards))
+        renderer.cards(deck.cards)  # on every core; the emitters below find each card rendered
+        progress.advance(len(deck.cards))
+        pages = card_pages(deck)
+        # The site offers the deck for download: a site alone offers the deck last built.
+        if Output.ANKI not in outputs and (out / apkg_name).is_file():
+            shutil.copyfile(out / apkg_name, stage.folder / apkg_name)
+        else:
+            progress.stage("deck")
+            anki = write_apkg(deck, renderer, stage.folder / apkg_name,
+                              lambda cid, fp: loaded.ledger.last_changed(cid, fp, now),
+                              site_config.url, lambda card: pages[card.id])
+            problems.extend(anki.problems)
         if pending is not None:
-            pending.unlink(missing_ok=True)
+            fingerprints = anki.fingerprints
+            # The ledger records what Anki was given: a site alone leaves it as it is.
+            loaded.ledger.updated(loaded.identified, loaded.notes_root, fingerprints,
+                                  now).write(pending.file)
+        if Output.SITE in outputs:
+            progress.stage("site")
+            # Pages unchanged since the published site are taken from it.
+            problems.extend(build_site(deck, renderer, stage.folder, apkg_name, site_config,
+                                       cache, out / SITE).problems)
+        problems.extend(stage.publish(apkg_name if Output.ANKI in outputs else None,
+                                      Output.SITE in outputs, pending))
+        cache.save()
+    started_ledger = loaded.ledger.path if pending and not loaded.ledger.existed else None
+    if started_ledger and earlier_deck is not None:
+        problems.append(missing_ledger_warning(loaded.ledger.path, earlier_deck))
     return BuildReport(
         deck=deck,
+        outputs=outputs,
         apkg=out / apkg_name,
-        site=out / "site",
-        notes_in_deck=len(anki.fingerprints),
+        site=out / SITE,
+        notes_in_deck=len(fingerprints),
+        started_ledger=started_ledger,
+        deck_name_chosen=naming.chosen,
         matches=loaded.identified.matches,
         newly_retired=loaded.identified.newly_retired,
         retired=loaded.identified.retired,
-        problems=tuple(dict.fromkeys((*loaded.problems, *anki.problems, *site.problems))),
+        problems=tuple(dict.fromkeys(problems)),
+        moved=loaded.identified.moved,
     )
-
-
-def _publish(staging: Path, out: Path, names: Sequence[str]) -> None:
-    """Move the finished outputs into place, all of them or, on failure, none."""
-    moved: list[tuple[Path, Path | None]] = []
-    try:
-        for name in names:
-            target = out / name
-            backup = None
-            if target.exists() or target.is_symlink():
-                backup = out / f".old-{os.getpid()}-{name}"
-                _remove(backup)
-                target.rename(backup)
-            moved.append((target, backup))
-            (staging / name).rename(target)
-    except OSError:
-        for target, backup in reversed(moved):
-            if backup is not None:
-                _remove(target)
-                backup.rename(target)
-        raise
-    for _, backup in moved:
-        if backup is not None:
-            _remove(backup)
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    else:
-        path.unlink(missing_ok=True)
 
 
 def file_name(deck_name: str) -> str:
@@ -183,8 +204,23 @@ def _columns(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def summary(report: BuildReport, verbose: bool = False) -> str:
-    """One screen: cards per chapter, matching, warnings, outputs."""
+def _styles_read(deck: Deck) -> str:
+    """How each note was read: by file for a few files, by style for many."""
+    files: dict[str, list[int]] = {}
+    styles: dict[str, str] = {}
+    for chapter in deck.chapters:
+        files.setdefault(chapter.path, [0])[0] += len(chapter.cards)
+        styles[chapter.path] = chapter.style
+    if len(files) <= 5:
+        return "read as: " + "; ".join(f"{path} {styles[path]} ({count[0]} cards)"
+                                        for path, count in files.items())
+    by_style = Counter(styles.values())
+    return "read as: " + ", ".join(f"{style} {n} files" for style, n in by_style.most_common())
+
+
+def summary(report: BuildReport) -> str:
+    """One screen: cards per chapter, matching, how many warnings, outputs. (The warnings
+    themselves go to stderr.)"""
     lines = [f"{report.deck.name}: {len(report.deck.cards)} cards in "
              f"{len(report.deck.chapters)} chapters"]
     chapters = report.deck.chapters
@@ -195,19 +231,51 @@ def summary(report: BuildReport, verbose: bool = False) -> str:
     if len(shown) < len(chapters):
         rest = chapters[len(shown):]
         lines.append(f"  … {len(rest)} more chapters, {sum(len(c.cards) for c in rest)} cards")
+    lines.append(_styles_read(report.deck))
     counts = Counter(m.value for m in report.matches.values())
     matched = ", ".join(f"{counts[m.value]} {m.value}" for m in Match if counts[m.value])
     lines.append(f"identity: {matched}, {len(report.newly_retired)} retired"
                  + (f" ({len(report.retired)} retired in all; `notegen retired` selects them "
                     "in Anki)" if report.retired else ""))
-    warnings = [p for p in report.problems if p.severity is Severity.WARNING]
-    if warnings:
-        lines.append(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}:")
-        shown_warnings = warnings if verbose else warnings[:12]
-        lines.extend(f"  {w}" for w in shown_warnings)
-        if len(shown_warnings) < len(warnings):
-            lines.append(f"  … {len(warnings) - len(shown_warnings)} more "
-                         "(`notegen build --verbose` lists all)")
-    lines.append(f"deck: {display_path(report.apkg)} ({report.notes_in_deck} notes)")
-    lines.append(f"site: {display_path(report.site)}/index.html")
+    if Output.ANKI in report.outputs:
+        lines.extend(_moved_lines(report.deck.name, report.moved))
+    if ledger := report.started_ledger:
+        lines.append(f"ledger: started {display_path(ledger)}; commit it with your notes, "
+                     "it keeps each card's Anki history across edits")
+        if not report.deck_name_chosen:
+            settings = display_path(ledger.with_name(NOTES_SETTINGS_NAME))
+            lines.append(f"deck name: {report.deck.name}, after the notes folder; to choose "
+                         f"another, write `deck: …` in {settings} before the deck's first "
+                         "import into Anki")
+    if warnings := sum(p.severity is Severity.WARNING for p in report.problems):
+        lines.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    if Output.ANKI in report.outputs:
+        lines.append(f"deck: {display_path(report.apkg)} ({report.notes_in_deck} notes)")
+    if Output.SITE in report.outputs:
+        lines.append(f"site: {display_path(report.site)}/index.html")
     return "\n".join(lines)
+
+
+def _moved_lines(root: str, moved: Sequence[Moved]) -> list[str]:
+    """Cards now in another subdeck, and how to move them in Anki: its importer updates an
+    existing note but leaves its cards in their deck."""
+    if not moved:
+        return []
+    shown = moved[:12]
+    lines = [f"moved: {_cards(len(moved))} now in another subdeck, but re-importing leaves "
+             "cards Anki has where they are:",
+             *(f"  {m.title}  {' › '.join(m.before)} → {' › '.join(m.after)}" for m in shown)]
+    if len(shown) < len(moved):
+        lines.append(f"  … {len(moved) - len(shown)} more, which the searches below select too")
+    lines += ["  to move them after importing: in Browse, search for the line under each deck,",
+              "  select all (Ctrl+A), then Cards → Change Deck (Ctrl+D) and choose that deck"]
+    by_deck: dict[str, list[str]] = {}
+    for m in moved:
+        by_deck.setdefault("::".join((root, *m.after)), []).append(m.id)
+    for deck, ids in by_deck.items():
+        lines += [f"  {deck} ({_cards(len(ids))})", f"    {anki_search(ids)}"]
+    return lines
+
+
+def _cards(n: int) -> str:
+    return f"{n} card{'s' if n != 1 else ''}"

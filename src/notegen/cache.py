@@ -1,6 +1,6 @@
 """The build cache: work a rebuild need not do again.
 
-It lives beside the output (``OUT/.notegen-cache/``), is never committed and is safe to delete:
+It lives in the output folder (``OUT/.notegen/cache/``), is never committed and is safe to delete:
 every entry is keyed by a hash of everything its value depends on, and every table by
 notegen's version, so a stale entry can never be served, only missed. A table keeps just the
 entries the last build used, so the cache stays the size of the notes.
@@ -20,7 +20,7 @@ from typing import Any
 
 from . import __version__
 
-CACHE_NAME = ".notegen-cache"
+CACHE_NAME = ".notegen/cache"  # inside the output folder's own .notegen folder
 _SALT = f"{__version__}\x1f{sys.version}"
 
 
@@ -87,10 +87,13 @@ class Cache:
         return data[1]
 
     def save(self) -> None:
-        """Write the tables used by this build, each atomically."""
+        """Write the tables used by this build, each atomically. (Builds of one output take
+        turns, so no other build is saving here.)"""
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
+        for stale in self.folder.glob("*.bin.*"):  # left by a build killed while saving
+            stale.unlink(missing_ok=True)
         for name, table in self._tables.items():
             target = self.folder / f"{name}.bin"
             pending = target.with_name(f"{target.name}.{os.getpid()}")

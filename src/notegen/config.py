@@ -1,6 +1,6 @@
-"""What notegen reads from the user's ``mkdocs.yml``: the site (and deck) name, the site's
-address, and the rest for the site's build. The file stays the user's: notegen never
-writes it."""
+"""What notegen reads from its settings files, which stay the user's (notegen never writes
+them): the site's ``mkdocs.yml`` (its name, its address, and the rest for the site's build),
+and the notes' own ``notegen.yml`` beside their ledger (the deck's name)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from .diagnostics import NotegenError, error
 from .read import display_path
+from .segment import default_deck_name
+
+NOTES_SETTINGS_NAME = "notegen.yml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,3 +59,60 @@ def default_config_file() -> Path | None:
     """``mkdocs.yml`` in the working directory, when there is one."""
     path = Path("mkdocs.yml")
     return path if path.is_file() else None
+
+
+@dataclass(frozen=True, slots=True)
+class NotesSettings:
+    """Settings that belong to the notes rather than to a site: kept in the notes folder
+    beside the ledger, they travel with the notes and their Anki history."""
+
+    deck: str | None = None
+    """The root deck's name. Anki files cards by deck name, so it must not change under a
+    collection, nor come from a template shared with other people's notes."""
+
+    @classmethod
+    def load(cls, notes_root: Path) -> NotesSettings:
+        file = notes_root / NOTES_SETTINGS_NAME
+        if not file.is_file():
+            return cls()
+        where = display_path(file)
+        try:
+            raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except UnicodeDecodeError as exc:
+            raise NotegenError(error(where, f"not valid UTF-8 (byte 0x{exc.object[exc.start]:02x})")
+                               ) from None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise NotegenError(error(
+                where, f"cannot read: {getattr(exc, 'problem', None) or exc}",
+                mark.line + 1 if mark else None, mark.column + 1 if mark else None)) from None
+        raw = {} if raw is None else raw
+        if not isinstance(raw, Mapping):
+            raise NotegenError(error(where, "must be a mapping of settings, such as "
+                                     "`deck: My notes`"))
+        unknown = sorted(str(key) for key in raw if key != "deck")
+        if unknown:
+            raise NotegenError(error(where, f"unknown setting {', '.join(unknown)} "
+                                     "(the one setting here is `deck`)"))
+        deck = raw.get("deck")
+        if deck is not None and _text(deck) is None:
+            raise NotegenError(error(where, "deck should be the deck's name, such as "
+                                     "`deck: My notes`"))
+        return cls(deck=_text(deck))
+
+
+@dataclass(frozen=True, slots=True)
+class DeckName:
+    name: str
+    chosen: bool
+    """Whether the user chose the name (else it is the notes folder's)."""
+
+
+def choose_deck_name(option: str | None, notes_root: Path, site: SiteConfig) -> DeckName:
+    """The root deck's name: ``--deck``, else the notes' ``notegen.yml``, else the site's
+    ``site_name``, else the notes folder's name."""
+    chosen = next((name for name in (_text(option), NotesSettings.load(notes_root).deck,
+                                     site.name) if name is not None), None)
+    if chosen is not None:
+        return DeckName(chosen, chosen=True)
+    return DeckName(default_deck_name([notes_root], ()), chosen=False)

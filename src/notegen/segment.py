@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostic, warning
+from .diagnostics import Diagnostic, readable, warning
 from .ir import Card, Chapter, Deck, Passage, Span
 from .ledger import natural_id
 from .read import SourceFile, find_notes, humanize, read_note
@@ -54,19 +54,21 @@ def parse_sources(sources: Sequence[SourceFile], deck_name: str,
                   roots: Sequence[Path] = ()) -> tuple[Deck, list[Diagnostic]]:
     chapters: list[Chapter] = []
     problems: list[Diagnostic] = []
+    seen: Counter[tuple[str, str]] = Counter()
     for source in sources:
-        found, file_problems = parse_source(source, deck_name, _folders(source, roots))
+        found, file_problems = parse_source(source, deck_name, _folders(source, roots), seen)
         chapters.extend(found)
         problems.extend(file_problems)
     problems.extend(_clashes(chapters))
-    return Deck(deck_name, tuple(_with_natural_ids(chapters))), problems
+    return Deck(deck_name, tuple(chapters)), problems
 
 
 def _folders(source: SourceFile, roots: Sequence[Path]) -> tuple[str, ...]:
-    """The folders between the notes folder and the note: subdeck levels."""
+    """The folders between the notes folder and the note: subdeck levels, named as a person
+    reads them (like the note's path) even when a name is not UTF-8."""
     for root in roots:
         try:
-            return source.file.parent.relative_to(root).parts
+            return tuple(map(readable, source.file.parent.relative_to(root).parts))
         except ValueError:
             continue
     return ()
@@ -87,8 +89,11 @@ def _clashes(chapters: Sequence[Chapter]) -> list[Diagnostic]:
     return problems
 
 
-def parse_source(source: SourceFile, deck_name: str, folders: tuple[str, ...] = ()
+def parse_source(source: SourceFile, deck_name: str, folders: tuple[str, ...] = (),
+                 seen: Counter[tuple[str, str]] | None = None
                  ) -> tuple[list[Chapter], list[Diagnostic]]:
+    """One note's chapters; ``seen`` counts the (chapter, title) pairs met so far, so that
+    a repeated pair gets an id of its own."""
     lines, problems = scan(source)
     style, found = declared_style(source)
     problems.extend(found)
@@ -103,14 +108,16 @@ def parse_source(source: SourceFile, deck_name: str, folders: tuple[str, ...] = 
             f"no questions found ({chosen.style} style); number them, mark one with "
             "<!-- notegen: question -->, or set notegen.questions in the front matter",
         ))
-    return _Assembly(doc, chosen, deck_name, folders).chapters(), problems
+    return _Assembly(doc, chosen, deck_name, folders, seen or Counter()).chapters(), problems
 
 
 class _Assembly:
     """Walks a note's lines once, cutting them into chapters, cards and passages."""
 
-    def __init__(self, doc: Doc, chosen: Chosen, deck: str, folders: tuple[str, ...]) -> None:
+    def __init__(self, doc: Doc, chosen: Chosen, deck: str, folders: tuple[str, ...],
+                 seen: Counter[tuple[str, str]]) -> None:
         self.doc, self.style, self.deck, self.folders = doc, chosen.style, deck, folders
+        self.seen = seen
         self.layout = chosen.layout
         self.done: list[Chapter] = []
 
@@ -138,7 +145,8 @@ class _Assembly:
         return self.done
 
     def _finish(self, chapter: _ChapterBuilder) -> None:
-        self.done.extend(chapter.finish(self.doc, self.deck, self.style, self.folders))
+        self.done.extend(chapter.finish(self.doc, self.deck, self.style, self.folders,
+                                        self.seen))
 
 
 @dataclass
@@ -175,8 +183,8 @@ class _ChapterBuilder:
         else:
             self.passages.append(([line], len(self.cards), 0))
 
-    def finish(self, doc: Doc, deck: str, style: str, folders: tuple[str, ...]
-               ) -> list[Chapter]:
+    def finish(self, doc: Doc, deck: str, style: str, folders: tuple[str, ...],
+               seen: Counter[tuple[str, str]]) -> list[Chapter]:
         meta = _trimmed(self.meta)
         passages = []
         for lines, before, depth in self.passages:
@@ -199,7 +207,7 @@ class _ChapterBuilder:
             line=self.line,
             meta="\n".join(line.text for line in meta),
             meta_span=Span(doc.source.path, meta[0].no, meta[-1].no) if meta else None,
-            cards=tuple(_card(doc, placed, section, tags, deck, self.title, style, folders)
+            cards=tuple(_card(doc, placed, section, tags, deck, self.title, style, folders, seen)
                         for placed, section, tags in self.cards),
             passages=tuple(passages),
             folders=folders,
@@ -208,9 +216,13 @@ class _ChapterBuilder:
 
 
 def _card(doc: Doc, placed: Placed, section: tuple[str, ...], section_tags: tuple[str, ...],
-          deck: str, chapter: str, style: str, folders: tuple[str, ...]) -> Card:
+          deck: str, chapter: str, style: str, folders: tuple[str, ...],
+          seen: Counter[tuple[str, str]]) -> Card:
     f = placed.found
     title, tags = clean_title(f.title)
+    key = (chapter, title)
+    occurrence = seen[key]
+    seen[key] += 1
     path = doc.source.path
     if f.answer is not None:
         answer = f.answer.strip()
@@ -220,7 +232,7 @@ def _card(doc: Doc, placed: Placed, section: tuple[str, ...], section_tags: tupl
             lines[0] = lines[0][placed.prefix:]
         answer = "\n".join(lines)
     return Card(
-        id="",
+        id=natural_id(key, occurrence),
         deck=deck,
         chapter=chapter,
         number=f.number,
@@ -279,15 +291,3 @@ def _note_title(doc: Doc) -> str:
 
 
 _HTML_H1_RE = re.compile(r"<h1[^>]*>(.*?)</h1>", re.IGNORECASE | re.DOTALL)
-
-
-def _with_natural_ids(chapters: Sequence[Chapter]) -> Iterable[Chapter]:
-    seen: Counter[tuple[str, str]] = Counter()
-    for chapter in chapters:
-        cards = []
-        for card in chapter.cards:
-            cards.append(replace(card, id=natural_id(card.key, seen[card.key])))
-            seen[card.key] += 1
-        yield replace(chapter, cards=tuple(cards))
-
-

@@ -27,10 +27,10 @@ _HIDDEN_HTML_RE = re.compile(
 def clean_title(question: str) -> tuple[str, tuple[str, ...]]:
     """The question as a reader sees it, and the tags its edges carry: source references
     (``(深度学习-P35)``), difficulty (``[M]``), importance stars and emoji."""
-    body = strip_marker(question).strip()
+    body = _HEADING_MARK_RE.sub("", strip_marker(question).strip())  # "1. ### Q" is a heading
     text = plain_text(LEADING_GLYPHS_RE.sub("", body)).strip() or body
     tags: list[str] = []
-    while (m := _SOURCE_REF_RE.search(text)) and m.start() > 0:
+    while text.endswith((")", "）")) and (m := _SOURCE_REF_RE.search(text)) and m.start() > 0:
         tags.insert(0, m.group(1).strip())
         text = text[: m.start()].rstrip()
     text, edges = edge_tags(text)
@@ -43,15 +43,29 @@ def edge_tags(text: str) -> tuple[str, tuple[str, ...]]:
     """The text without the difficulty labels, stars and emoji at its edges, and those as
     tags: ``[M] Given …`` → ``Given …``, ``("medium",)``."""
     tags = []
-    while (m := _EDGE_TAG_RE.search(text)) and (rest := (text[: m.start()] + text[m.end():])
-                                                 .strip()):
+    while _may_have_edge_tag(text) and (m := _EDGE_TAG_RE.search(text)) and (
+            rest := (text[: m.start()] + text[m.end():]).strip()):
         tags.append(_edge_tag(m.group("lead") or m.group("trail")))
         text = rest
     return text, tuple(tags)
 
 
+def _may_have_edge_tag(text: str) -> bool:
+    """Whether either edge of the text could hold a tag (most titles: neither)."""
+    stripped = text.strip(" \t")
+    if not stripped:
+        return False
+    return any(_could_tag(c) for c in (stripped[0], stripped[-1],
+                                       stripped.rstrip(")）")[-1:] or " "))
+
+
+def _could_tag(char: str) -> bool:
+    return char in "[*★" or (ord(char) >= 0x2600 and _EMOJI_CHAR_RE.match(char) is not None)
+
+
 _EMOJI = "\U0001F000-\U0001FAFF\u2600-\u26FF\u2700-\u27BF\u2B50\u2B55\u2B1B\u2B1C"
 _EMOJI_RUN = f"[{_EMOJI}][{_EMOJI}\u200d\ufe0f\U0001F3FB-\U0001F3FF]*"
+_EMOJI_CHAR_RE = re.compile(f"[{_EMOJI}\u200d\ufe0f\U0001F3FB-\U0001F3FF]")
 # A tag at either edge of a title: "[M]", "(⭐⭐)", "***", "📌", "✅".
 _EDGE_TAG = rf"\[(?:E|M|H|Easy|Medium|Hard)\]|{_EMOJI_RUN}|\*{{3,}}|★+"
 _EDGE_TAG_RE = re.compile(
@@ -75,6 +89,8 @@ def _edge_tag(tag: str) -> str:
 def plain_text(markdown: str) -> str:
     """Inline Markdown as a reader sees it: escapes resolved, emphasis and tags dropped,
     math kept exactly as written."""
+    if not _MARKUP_RE.search(markdown):
+        return " ".join(markdown.split("\n")) if "\n" in markdown else markdown
     tokens = _INLINE.parseInline(markdown)
     return "".join(_plain(tokens[0].children or [])) if tokens else ""
 
@@ -96,3 +112,6 @@ def _plain(tokens: Sequence[Token]) -> Iterable[str]:
 
 
 _INLINE = new_parser()
+_HEADING_MARK_RE = re.compile(r"^#{1,6}[ \t]+(?=\S)")
+# Characters that can make inline Markdown differ from its text.
+_MARKUP_RE = re.compile(r"[\\*_`\[\]<>&$!~:]|  $")

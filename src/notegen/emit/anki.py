@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from html import escape
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ import genanki
 from ..diagnostics import Diagnostic, warning
 from ..ir import Card, CardKind, Deck
 from ..render import Media, Renderer
+from ..sanitize import escape
 
 MODEL_ID = 1733900517
 MODEL_NAME = "notegen"
@@ -113,6 +114,19 @@ class _Note(genanki.Note):  # type: ignore[misc]
     def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
         super().write_to_db(cursor, self.mod, deck_id, id_gen)
 
+    @property
+    def cards(self) -> list[genanki.Card]:
+        """A cloze note has a card per deletion number, nested or not (genanki's own search
+        misses nested deletions); other notes, one per template."""
+        if self.model.model_type != genanki.Model.CLOZE:
+            return list(super().cards)
+        numbers = {int(n) for group in _DELETION_RE.findall(self.fields[0])
+                   for n in group.split(",") if n and int(n) > 0}
+        return [genanki.Card(n - 1) for n in sorted(numbers)]
+
+
+_DELETION_RE = re.compile(r"\{\{c([\d,]+)::")
+
 
 MODEL = _Model(
     MODEL_ID,
@@ -162,10 +176,9 @@ def write_apkg(deck: Deck, renderer: Renderer, path: Path,
     fingerprints: dict[str, str] = {}
     mods: list[int] = []
     problems: list[Diagnostic] = []
-    for card in deck.cards:
-        rendered, found = renderer.card(card)
+    for card, (rendered, found) in zip(deck.cards, renderer.cards(deck.cards), strict=True):
         problems.extend(found)
-        if not card.answer.strip():
+        if not card.answer.strip() and card.kind is not CardKind.CLOZE:  # a cloze holds its answer
             problems.append(warning(card.source.path, f"'{card.title}' has no answer; left out "
                                     "of the deck (it is still on the site)", card.source.start))
             continue

@@ -7,6 +7,10 @@ from typing import TextIO
 
 from ..ir import Card, Deck
 
+# Line breaks to str.splitlines (and to JavaScript before ES2019) that JSON leaves as they
+# are: escaped, each record stays on one line for any reader of lines.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
 
 def card_record(card: Card) -> dict[str, object]:
     return {
@@ -35,6 +39,7 @@ def card_record(card: Card) -> dict[str, object]:
 def write_jsonl(deck: Deck, out: TextIO) -> int:
     count = 0
     for card in deck.cards:
-        out.write(json.dumps(card_record(card), ensure_ascii=False) + "\n")
+        out.write(json.dumps(card_record(card), ensure_ascii=False).translate(_LINE_BREAKS)
+                  + "\n")
         count += 1
     return count

@@ -90,19 +90,41 @@ def choose(doc: Doc, style: str = AUTO) -> Chosen:
     readings = [(m, r) for m in READERS if (r := m.read(doc)) is not None]
     if not readings:
         return Chosen("headings", _laid_out(doc, Reading(AUTO, (), 0.0), ()), ())
-    scored = [(r.evidence * _laid_out(doc, r, r.found).coverage, -m.PRIORITY, i)
-              for i, (m, r) in enumerate(readings)]
-    best = readings[max(scored)[2]][1]
-    found = [*best.found, *(f for m, r in readings
-                            if r is not best and getattr(m, "INLINE", False) for f in r.found)]
-    layout = _laid_out(doc, best, found)
+    # A note that declares its style with its tool's own mark is read in that style. Else,
+    # best first by evidence: a reading whose evidence is below the best score so far
+    # cannot win (its cards hold at most the whole note), so it is not laid out. Each
+    # reading is scored with the questions the inline readers add to it.
+    ranked = sorted(readings, key=lambda mr: (not mr[1].declared, -mr[1].evidence,
+                                              mr[0].PRIORITY))
+    if ranked[0][1].declared:
+        ranked = ranked[:1]
+    best = ranked[0][1]
+    layout = _with_inline(doc, best, readings)
+    best_score = best.evidence * layout.coverage
+    for _, reading in ranked[1:]:
+        if reading.evidence <= best_score:
+            break
+        if reading.found == best.found:
+            continue  # the same cards: it can at most tie, and a tie goes to the first
+        laid_out = _with_inline(doc, reading, readings)
+        if (score := reading.evidence * laid_out.coverage) > best_score:
+            best, layout, best_score = reading, laid_out, score
     problems = list(best.problems)
-    if layout.coverage < _WEAK and layout.total:
+    if layout.coverage < _WEAK and layout.total and not best.declared:
         problems.append(_weak_reading(doc, best.style, layout))
     return Chosen(best.style, layout, tuple(problems))
 
 
-def _laid_out(doc: Doc, reading: Reading, found: Sequence[Found]) -> Layout:
+def _with_inline(doc: Doc, reading: Reading,
+                 readings: Sequence[tuple[ModuleType, Reading]]) -> Layout:
+    """A reading's cards with those the other, inline readers find inside its notes."""
+    inline = [f for m, r in readings if r is not reading and getattr(m, "INLINE", False)
+              for f in r.found]
+    return _laid_out(doc, reading, [*reading.found, *inline], frozenset(f.start for f in inline))
+
+
+def _laid_out(doc: Doc, reading: Reading, found: Sequence[Found],
+              inline: frozenset[int] = frozenset()) -> Layout:
     """The cards of a reading, with the lines the notes mark (a marker beats any reader)."""
     marked = {line.no: line for line in doc.lines if line.marker is not None}
     kept = [f for f in found if f.start not in marked or marked[f.start].marker is Marker.QUESTION]
@@ -111,7 +133,7 @@ def _laid_out(doc: Doc, reading: Reading, found: Sequence[Found]) -> Layout:
              if line.marker is Marker.QUESTION and line.no not in known]
     chapters = doc.chapters if reading.chapters is None else reading.chapters
     sections = {no for no in reading.sections if no not in marked}
-    return place(doc, kept, sections, chapters)
+    return place(doc, kept, sections, chapters, inline - {f.start for f in reading.found})
 
 
 def _marked_question(line: Line) -> Found:
@@ -122,12 +144,12 @@ def _marked_question(line: Line) -> Found:
 
 
 def _weak_reading(doc: Doc, style: str, layout: Layout) -> Diagnostic:
-    others = ", ".join(s for s in STYLES if s not in (AUTO, style))
     return warning(
         doc.source.path,
-        f"only {layout.covered} of {layout.total} lines are in cards (read as {style}, the "
-        f"best guess); if this note marks its questions another way, say so in its front "
-        f"matter, e.g. `notegen: {{questions: {style}}}` (styles: {others})")
+        f"read as {style}, a weak guess: only {layout.covered} of {layout.total} lines are in "
+        f"cards. If that is right, say so in the note's front matter with "
+        f"`notegen: {{questions: {style}}}`; else name the style its questions follow "
+        f"(`notegen styles` lists them)")
 
 
 __all__ = ["AUTO", "READERS", "STYLES", "Chosen", "Doc", "answer_marked", "choose",

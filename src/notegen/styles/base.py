@@ -10,7 +10,7 @@ layout.py) and keeps the reading that explains the note best.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -18,6 +18,7 @@ from ..diagnostics import Diagnostic
 from ..ir import CardKind
 from ..read import SourceFile
 from ..scan import Kind, Line
+from ..titles import edge_tags
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,9 @@ class Reading:
     chapters: frozenset[int] | None = None
     """Lines that start chapters; None for the usual ones (see Doc.chapters)."""
     problems: tuple[Diagnostic, ...] = ()
+    declared: bool = False
+    """The note states this style through its tool's own mark (``#flashcards``): the
+    reading is taken as if front matter had named it."""
 
 
 @dataclass
@@ -77,9 +81,17 @@ class Doc:
     lines: list[Line]
     first: int = field(init=False)
     """Line number of the first body line."""
+    _filled: list[int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.first = self.lines[0].no if self.lines else 1
+        self._filled = [0]
+        for line in self.lines:
+            self._filled.append(self._filled[-1] + (line.kind is not Kind.BLANK))
+
+    def filled_between(self, first: int, last: int) -> int:
+        """Non-blank lines from line ``first`` to line ``last``, both included."""
+        return self._filled[last - self.first + 1] - self._filled[first - self.first]
 
     def at(self, no: int) -> Line:
         return self.lines[no - self.first]
@@ -112,7 +124,9 @@ class Doc:
 
     def following(self, no: int) -> Iterator[Line]:
         """The lines after line ``no``."""
-        return iter(self.lines[no - self.first + 1 :])
+        lines = self.lines
+        for i in range(no - self.first + 1, len(lines)):
+            yield lines[i]
 
     def next_filled(self, no: int) -> Line | None:
         """The first non-blank line after line ``no``."""
@@ -134,7 +148,8 @@ def answer_marked(line: Line) -> bool:
 
 # --- what questions look like ----------------------------------------------------------------
 
-_QUESTION_MARK_RE = re.compile(r"[?？][\s*_`)）\]】」』\"'”’~]*$")
+# What may follow a question mark at the end of a title: closing marks and emphasis.
+_AFTER_MARK = " \t\n*_`)）]】」』\"'”’~"
 _EN_CUE_RE = re.compile(
     r"^(?:[\W\d_]*\s*)?(?:what|what's|why|how|when|where|which|who|whom|whose|is|are|was|were|"
     r"do|does|did|can|could|should|would|will|shall|may|explain|describe|define|compare|"
@@ -156,9 +171,9 @@ _ZH_CUE_RE = re.compile(
 def looks_like_question(title: str) -> bool:
     """A question mark, an interrogative or a task word: evidence that a title asks
     something rather than names a topic. Never the only rule: see the readers."""
-    text = title.strip()
+    text = edge_tags(title.strip())[0]
     text = text[_LEAD_RE.match(text).end():]  # type: ignore[union-attr]
-    return bool(_QUESTION_MARK_RE.search(text) or _EN_CUE_RE.match(text)
+    return bool(text.rstrip(_AFTER_MARK).endswith(("?", "？")) or _EN_CUE_RE.match(text)
                 or _ZH_CUE_RE.search(text) or _EN_PHRASE_RE.search(text))
 
 
@@ -175,15 +190,14 @@ def is_references(title: str) -> bool:
 
 
 # A line that only labels what follows: "Question 3.", "第 2 题", "【问题】", "面试题".
-QUESTION_LABEL_RE = re.compile(
-    r"^[\s*_#【\[（(]*(?:question|problem|exercise|q)\s*\d*[.:：)）]?[\s*_】\]）)]*$"
-    r"|^[\s*_#【\[（(]*(?:第\s*[\d一二三四五六七八九十百]+\s*[题问]|问题\s*\d*|题目\s*\d*|面试题|"
-    r"问)[.:：)）]?[\s*_】\]）)]*$",
-    re.IGNORECASE)
+_QUESTION_LABEL = (
+    r"[ \t*_#【\[（(]*(?:question|problem|exercise|q|问题|题目|面试题|问|front|正面|"
+    r"第[ \t]*[\d一二三四五六七八九十百]+[ \t]*[题问])[ \t]*\d*[.:：)）]?[ \t*_】\]）)]*")
+QUESTION_LABEL_RE = re.compile(f"^{_QUESTION_LABEL}$", re.IGNORECASE)
 # A line that only labels an answer: "A:", "Answer", "**Answer**:", "答案", "【解答】".
 ANSWER_LABEL_RE = re.compile(
     r"^[\s*_#【\[（(>-]*[\W_]*\s*(?:answer|answers|solution|a|ans|答案|答|解答|回答|参考答案|"
-    r"解析|答案解析|第\s*[\d一二三四五六七八九十百]+\s*题的答案)\s*[.:：)）]?[\s*_】\]）)]*$",
+    r"解析|答案解析|back|背面|第\s*[\d一二三四五六七八九十百]+\s*题的答案)\s*[.:：)）]?[\s*_】\]）)]*$",
     re.IGNORECASE)
 # An answer label at the start of a line, before the answer's text: "A: …", "答：…".
 ANSWER_PREFIX_RE = re.compile(
@@ -225,6 +239,3 @@ def bold_lead_found(line: Line) -> Found:
 _TITLED_LEAD_RE = re.compile(r"^[ \t]*(\*\*|__)[ \t]*(\d{1,3})[.)、][ \t]*(\S.*?)\1[ \t]*"
                              r"[.:：。]?[ \t]*(?=\S)")
 
-
-def filled(lines: Sequence[Line]) -> int:
-    return sum(1 for line in lines if line.kind is not Kind.BLANK)

@@ -14,14 +14,15 @@ from __future__ import annotations
 import re
 
 from ..scan import Kind, Line
+from ..titles import edge_tags
 from .base import Doc, Found, Reading, bold_lead_found, looks_like_question
 
 NAME = "bold"
 PRIORITY = 50
 INLINE = True
 
-_BOLD_QUESTION_RE = re.compile(r"^(\*\*|__)(?!\s)(.+?[?？])(?<!\s)\1[ \t]*$|"
-                               r"^(\*\*|__)(?!\s)(.+?)(?<!\s)\3[ \t]*[?？][ \t]*$")
+_BOLD_RE = re.compile(r"^(\*\*|__)(?!\s)(.+?)(?<!\s)\1(.*)$")
+_ASKS_RE = re.compile(r"[?？]\s*$")
 
 
 def read(doc: Doc) -> Reading | None:
@@ -30,7 +31,7 @@ def read(doc: Doc) -> Reading | None:
     found = []
     for line in doc.lines:
         if (question := _question(doc, line)) is not None:
-            found.append(Found(line.no, line.no, question, closes_at_heading=True))
+            found.append(question)
         elif line.kind is Kind.TEXT and line.number is not None and line.indent < 4:
             lead = bold_lead_found(line)
             if lead.answer_offset or looks_like_question(lead.title):
@@ -38,20 +39,23 @@ def read(doc: Doc) -> Reading | None:
     return Reading(NAME, tuple(found), 0.85) if found else None
 
 
-def _question(doc: Doc, line: Line) -> str | None:
-    if line.kind is not Kind.TEXT or line.indent >= 4:
+def _question(doc: Doc, line: Line) -> Found | None:
+    """``**Why …?**`` over its answer, or ``**Why …?** Because …`` with the answer beside it
+    (emoji and difficulty marks after the question mark do not hide it)."""
+    if line.kind is not Kind.TEXT or line.indent >= 4 or line.number is not None:
         return None
-    m = _BOLD_QUESTION_RE.match(line.body)
-    if m is None:
-        return None
-    inner = m.group(2) or f"{m.group(4)}?"
-    if "**" in inner or "__" in inner:
+    m = _BOLD_RE.match(line.body)
+    if m is None or "**" in m.group(2) or "__" in m.group(2):
         return None  # two bold runs on one line: emphasis in a sentence, not a question
+    inner, rest = m.group(2), m.group(3)
+    asks = _ASKS_RE.search(edge_tags(inner)[0]) or _ASKS_RE.fullmatch(rest.strip() or "x")
+    if not asks:
+        return None
+    if rest.strip() and not _ASKS_RE.fullmatch(rest.strip()):
+        offset = len(line.text) - len(rest.lstrip())
+        return Found(line.no, line.no, inner, closes_at_heading=True, answer_start=line.no,
+                     answer_offset=offset)
     after = doc.next_filled(line.no)
-    if after is None or after.kind is Kind.HEADING or _QUESTION_LINE(after):
+    if after is None or after.kind is Kind.HEADING or _question(doc, after) is not None:
         return None  # no answer follows
-    return inner
-
-
-def _QUESTION_LINE(line: Line) -> bool:
-    return line.kind is Kind.TEXT and bool(_BOLD_QUESTION_RE.match(line.body))
+    return Found(line.no, line.no, inner + rest.strip(), closes_at_heading=True)

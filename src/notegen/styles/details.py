@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..scan import Kind, Line
+from ..scan import Kind, Line, strip_number
 from .base import Doc, Found, Reading, is_answer_label, is_question_label, looks_like_question
 
 NAME = "details"
@@ -145,15 +145,16 @@ def _answer_for(doc: Doc, block: _Block, floor: int) -> Found | None:
                    if not (line is heading and is_question_label(line.body))]
     front = "\n".join(front_lines).strip() if len([x for x in prompt if x.kind is not
                                                    Kind.BLANK]) > 1 else ""
+    number = heading.number if heading is not None and heading in prompt else None
     return Found(lines[0].no, lines[-1].no, title, end=block.close,
                  answer_start=block.summary_line + 1, answer_end=block.close - 1,
-                 level=heading.level if heading is lines[0] else 0, front=front)
+                 level=heading.level if heading is lines[0] else 0, front=front, number=number)
 
 
 def _title(heading: Line | None, prompt: Sequence[Line]) -> str:
     """The heading when it asks; else the first paragraph that asks, else the first."""
     if heading is not None and heading in prompt:
-        return heading.body
+        return strip_number(heading.body) if heading.number else heading.body
     paragraphs = [line.body for line in prompt if line.kind is not Kind.BLANK
                   and line.kind is not Kind.OPAQUE and line.kind is not Kind.HEADING]
     return next((p for p in paragraphs if looks_like_question(p)),

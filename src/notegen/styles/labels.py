@@ -13,11 +13,12 @@ from .base import Doc, Found, Reading, is_question_label
 
 NAME = "labels"
 PRIORITY = 40
+_LONGEST_LABEL = 40  # a label is short; longer lines are not even tried
 
 
 def read(doc: Doc) -> Reading | None:
     labels = [line for line in doc.lines if line.kind in (Kind.HEADING, Kind.TEXT)
-              and is_question_label(strip_marker(line.body))]
+              and len(line.body) <= _LONGEST_LABEL and is_question_label(strip_marker(line.body))]
     found = []
     for label in labels:
         if (f := _found(doc, label)) is not None:

@@ -47,30 +47,85 @@ class Layout:
 
 
 def place(doc: Doc, found: Iterable[Found], sections: Iterable[int],
-          chapters: Iterable[int]) -> Layout:
+          chapters: Iterable[int], inline: frozenset[int] = frozenset()) -> Layout:
     """Cards for the questions, earliest first; a question inside another card's question,
-    or inside a card whose end its reader fixed, gives way to it."""
+    or inside a card whose end its reader fixed, gives way to it. ``inline`` are the first
+    lines of questions found inside another reader's notes (see _asides)."""
     chapter_lines = sorted(chapters)
     accepted = _accepted(sorted(found, key=lambda f: f.start))
-    starts = {f.start for f in accepted}
-    section_lines = sorted(set(sections) - starts)
-    headings = [h for h in doc.headings if h.no not in starts and not answer_marked(h)]
-    heading_lines = [h.no for h in headings]
-    references = [(h.no, h.level) for h in headings if is_references(h.body)]
+    bounds = _Bounds(doc, accepted, sections, chapter_lines)
+    accepted, containers = _asides(doc, accepted, inline, bounds)
+    bounds = _Bounds(doc, accepted, {*sections, *containers}, chapter_lines)
     placed = []
     for i, f in enumerate(accepted):
-        limit = min(accepted[i + 1].start if i + 1 < len(accepted) else doc.last + 1,
-                    _after(chapter_lines, f.head_end), _after(section_lines, f.head_end),
-                    _references_after(references, f))
-        if f.closes_at_heading:
-            limit = min(limit, _after(heading_lines, f.head_end))
+        limit = bounds.limit(f, accepted[i + 1].start if i + 1 < len(accepted) else doc.last + 1)
         end = min(f.end, limit - 1) if f.end is not None else limit - 1
         placed.append(_placed(doc, f, _last_filled(doc, f.head_end, end)))
-    covered = sum(_filled_between(doc, p.found.start, p.end) for p in placed)
-    total = sum(1 for line in doc.lines
-                if line.kind is not Kind.BLANK and line.no not in chapters)
-    return Layout(tuple(placed), frozenset(chapter_lines), frozenset(section_lines), covered,
+    covered = sum(doc.filled_between(p.found.start, p.end) for p in placed)
+    total = doc.filled_between(doc.first, doc.last) - len(chapter_lines)
+    return Layout(tuple(placed), frozenset(chapter_lines), frozenset(bounds.sections), covered,
                   total)
+
+
+class _Bounds:
+    """What ends a card: the next question, a chapter, a section, a references heading no
+    deeper than the question, and for a question in a paragraph, any heading."""
+
+    def __init__(self, doc: Doc, accepted: Sequence[Found], sections: Iterable[int],
+                 chapters: Sequence[int]) -> None:
+        starts = {f.start for f in accepted}
+        self.chapters = chapters
+        self.sections = sorted(set(sections) - starts)
+        headings = [h for h in doc.headings if h.no not in starts and not answer_marked(h)]
+        self.headings = [h.no for h in headings]
+        self.references = [(h.no, h.level) for h in headings if is_references(h.body)]
+
+    def limit(self, f: Found, next_start: int) -> int:
+        """The first line after the card of ``f``, the next question starting at
+        ``next_start``."""
+        limit = min(next_start, _after(self.chapters, f.head_end),
+                    _after(self.sections, f.head_end), _references_after(self.references, f))
+        if f.closes_at_heading:
+            limit = min(limit, _after(self.headings, f.head_end))
+        return limit
+
+
+def _asides(doc: Doc, accepted: list[Found], inline: frozenset[int], bounds: _Bounds
+            ) -> tuple[list[Found], set[int]]:
+    """Questions found inside another reader's card. One that ends where its reader says
+    (a ``<details>`` follow-up, a table) while that card's answer goes on after it is an
+    aside: it stays in the answer. A heading question whose only text is the inline
+    questions under it is their section, not a card."""
+    primary = [f for f in accepted if f.start not in inline]
+    starts = [f.start for f in primary]
+    kept = []
+    for f in accepted:
+        if f.start in inline and f.end is not None:
+            k = bisect.bisect_left(starts, f.start) - 1
+            if k >= 0 and primary[k].end is None:
+                following = primary[k + 1].start if k + 1 < len(primary) else doc.last + 1
+                limit = bounds.limit(primary[k], following)
+                if f.end + 1 < limit and doc.filled_between(f.end + 1, limit - 1):
+                    continue
+        kept.append(f)
+    containers = set()
+    result = []
+    for i, f in enumerate(kept):
+        after = kept[i + 1] if i + 1 < len(kept) else None
+        if (after is not None and after.start in inline and f.start not in inline
+                and f.end is None and f.level and _only_furniture(doc, f.head_end + 1, after)):
+            containers.add(f.start)
+            continue
+        result.append(f)
+    return result, containers
+
+
+def _only_furniture(doc: Doc, first: int, question: Found) -> bool:
+    """Nothing but blank lines before ``question`` from line ``first`` (or, before a table
+    row, the table's header)."""
+    table = question.answer is not None and question.end == question.start
+    return all(doc.at(no).kind is Kind.BLANK or (table and doc.at(no).text.lstrip().startswith("|"))
+               for no in range(first, question.start))
 
 
 def _accepted(found: Sequence[Found]) -> list[Found]:
@@ -104,18 +159,17 @@ def _references_after(references: Sequence[tuple[int, int]], f: Found) -> int:
 def _last_filled(doc: Doc, first: int, last: int) -> int:
     """The last line of a card's content: blank lines and the separators between cards
     (``---``, ``<br><br>``) at its end are left out."""
-    while last > first and (doc.at(last).kind is Kind.BLANK or (
-            doc.at(last).kind is not Kind.OPAQUE and _SEPARATOR_RE.match(doc.at(last).text))):
+    while last > first:
+        line = doc.at(last)
+        if line.kind is not Kind.BLANK and (line.kind is Kind.OPAQUE or line.body[:1] not in "-*_<"
+                                            or not _SEPARATOR_RE.match(line.text)):
+            break
         last -= 1
     return max(first, last)
 
 
 _SEPARATOR_RE = re.compile(r"^[ \t]*(?:(?:<br\s*/?>[ \t]*)+|([-*_])(?:[ \t]*\1){2,}[ \t]*)$",
                            re.IGNORECASE)
-
-
-def _filled_between(doc: Doc, first: int, last: int) -> int:
-    return sum(1 for no in range(first, last + 1) if doc.at(no).kind is not Kind.BLANK)
 
 
 def _placed(doc: Doc, f: Found, end: int) -> Placed:

@@ -17,9 +17,10 @@ unless they ask something themselves.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ..diagnostics import Diagnostic, warning
-from ..scan import GLYPH_RE, Kind, Line, strip_number
+from ..scan import GLYPH_RE, Kind, Line, counted_number, strip_number
 from .base import (
     Doc,
     Found,
@@ -36,7 +37,7 @@ PRIORITY = 10
 
 
 def read(doc: Doc) -> Reading | None:
-    lines = doc.lines
+    lines = _with_counted_numbers(doc)
     if not any(_candidate(line) for line in lines):
         return None
     questions, sections, problems = _flat(doc, lines)
@@ -52,9 +53,29 @@ def read(doc: Doc) -> Reading | None:
                                         if not looks_like_question(_title(c)))
         else:
             questions.difference_update(c.no for c in children)
-    found = tuple(_found(doc, doc.at(no)) for no in sorted(questions))
+    found = tuple(_found(doc, lines[no - doc.first]) for no in sorted(questions))
     return Reading(NAME, found, _evidence(doc, found), frozenset(sections),
                    problems=tuple(problems))
+
+
+def _with_counted_numbers(doc: Doc) -> list[Line]:
+    """The note's lines, where a heading that reads as a count (``## 4 类变量``) but comes
+    next in a run of numbered headings (after ``## 3 …``) has its number."""
+    lines = doc.lines
+    last: int | None = None
+    for index, line in enumerate(lines):
+        if line.kind is not Kind.HEADING:
+            continue
+        if line.no in doc.chapters:
+            last = None
+        elif line.number is not None:
+            last = int(line.number) if line.number.isdigit() else None
+        elif last is not None and (counted := counted_number(line.body)) == str(last + 1):
+            if lines is doc.lines:
+                lines = list(lines)
+            lines[index] = replace(line, number=counted)
+            last += 1
+    return lines
 
 
 def _candidate(line: Line) -> bool:
@@ -123,18 +144,18 @@ def _sibling_section(line: Line, level: int) -> bool:
     return 0 < line.level <= level and not GLYPH_RE.match(line.body)
 
 
-def _restarts_ahead(lines: Sequence[Line]) -> list[bool]:
-    """For each line: whether the next numbered candidate after it, before any heading,
-    numbers from 1 again."""
-    ahead = [False] * len(lines)
+def _restarts_ahead(lines: Sequence[Line]) -> dict[int, bool]:
+    """For each heading (by index): whether the next numbered candidate after it, before
+    any other heading, numbers from 1 again."""
+    ahead: dict[int, bool] = {}
     restart = False
     for index in range(len(lines) - 1, -1, -1):
         line = lines[index]
-        ahead[index] = restart
-        if _candidate(line):
-            restart = as_tuple(line.number or "0")[-1] == 1
-        elif line.kind is Kind.HEADING:
+        if line.kind is Kind.HEADING:
+            ahead[index] = restart
             restart = False
+        if line.number is not None and _candidate(line):
+            restart = line.number == "1" or line.number.endswith(".1")
     return ahead
 
 
@@ -144,7 +165,8 @@ def _families(doc: Doc, heads: Sequence[Line]) -> list[tuple[Line, list[Line]]]:
     families = []
     for i, head in enumerate(heads):
         children: list[Line] = []
-        for later in heads[i + 1 :]:
+        for j in range(i + 1, len(heads)):
+            later = heads[j]
             if later.level <= head.level or _chapter_between(doc, head, later):
                 break
             if not (_is_child(later, head) or _restarted(later, children)):
@@ -194,13 +216,19 @@ def _found(doc: Doc, line: Line) -> Found:
 
 
 def _evidence(doc: Doc, found: Sequence[Found]) -> float:
-    """Numbered headings are strong evidence. Numbered items alone are, when no heading
-    competes with them, or when they ask something and carry answers of their own (the
-    numbered points of an answer do neither)."""
+    """Numbered headings are strong evidence when there are a few of them, or when they are
+    most of the headings at their levels (a bullet-glyph heading is a point of an answer,
+    not a rival): one numbered heading among others is weak. Numbered
+    items alone are, when no heading competes with them, or when they ask something and
+    carry answers of their own (the numbered points of an answer do neither)."""
     if not found:
         return 0.0
-    if any(f.level for f in found):
-        return 0.9
+    levels = {f.level for f in found if f.level}
+    if levels:
+        rivals = sum(1 for h in doc.headings if h.level in levels and h.number is None
+                     and h.no not in doc.chapters and not GLYPH_RE.match(h.body))
+        numbered = sum(1 for f in found if f.level)
+        return 0.9 * min(1.0, max(numbered / 3, numbered / (numbered + rivals)))
     if not any(h.level > 1 and h.no not in doc.chapters for h in doc.headings):
         return 0.8
     asked = sum(1 for f in found

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..scan import Kind
-from .base import Doc, Found, Reading
+from .base import Doc, Found, Reading, looks_like_question
 
 NAME = "table"
 PRIORITY = 60
@@ -35,14 +35,19 @@ def read(doc: Doc) -> Reading | None:
         if len(names) < 2 or not (_QUESTION_HEADER_RE.match(names[0])
                                   and _ANSWER_HEADER_RE.match(names[1])):
             continue
+        rows = []
         for row in lines[i + 1 :]:
             if row.kind is not Kind.TEXT or "|" not in row.text:
                 break
             cells = split_cells(row.text)
             if cells and cells[0].strip():
                 answer = cells[1].strip() if len(cells) > 1 else ""
-                found.append(Found(row.no, row.no, cells[0].strip(), end=row.no,
-                                   answer_start=row.no, answer=answer))
+                rows.append(Found(row.no, row.no, cells[0].strip(), end=row.no,
+                                  answer_start=row.no, answer=answer))
+        # A column headed by the letter Q may be data (an automaton's states): then its
+        # cells must ask.
+        if len(names[0]) > 1 or sum(looks_like_question(r.title) for r in rows) * 2 > len(rows):
+            found.extend(rows)
     return Reading(NAME, tuple(found), 0.95) if found else None
 
 

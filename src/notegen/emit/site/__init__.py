@@ -26,10 +26,19 @@ from .assets import StaticFile, own_files, user_files
 from .chinese import Chinese
 from .mkdocs import mkdocs_config, reuse_salt, run_mkdocs, settings
 from .nav import nav_config
-from .pages import HOME, LABELS, SitePage, card_pages, home_content, page_content, site_pages
+from .pages import (
+    HOME,
+    SitePage,
+    card_pages,
+    home_content,
+    labels_for,
+    page_content,
+    site_pages,
+    study_content,
+)
 from .plugin import PAGES_PLUGIN, SEARCH_PLUGIN, BuiltPage, PagesPlugin, Reuse, SearchPlugin
-from .rendering import site_renderer
 from .search import index_docs, note_terms
+from .study import STUDY_PAGE, study_data
 
 __all__ = ["SiteReport", "build_site", "card_pages"]
 
@@ -57,11 +66,12 @@ def build_site(deck: Deck, renderer: Renderer, out: Path, apkg_name: str,
         # Asked first, so that jieba loads while the pages are written.
         search = ((site.search, note_terms(deck, chinese, cache)) if site.search is not None
                   else None)
-        labels = LABELS["zh" if site.language.startswith("zh") else "en"]
+        labels = labels_for(site.language)
         pages = site_pages(deck)
-        built, statics, problems = _pages(deck, pages, renderer, apkg_name, out, labels)
+        built, statics, generated, problems = _pages(deck, pages, renderer, apkg_name, out,
+                                                     labels)
         raw = mkdocs_config(site_config, site_config.name or deck.name, out / "docs",
-                            out / "site", nav_config(labels["home"], pages), site)
+                            out / "site", nav_config(labels, pages), site)
         for key in ("extra_css", "extra_javascript"):
             found, wrong = user_files(site_config.raw.get(key) or [], key, site_config.file,
                                       str(site_config.raw.get("docs_dir") or "docs"),
@@ -71,7 +81,8 @@ def build_site(deck: Deck, renderer: Renderer, out: Path, apkg_name: str,
             statics.extend(found)
         salt = reuse_salt(raw, site_config, site)
         reuse = Reuse(previous, cache.table("site-pages"), salt) if salt is not None else None
-        pages_plugin = PagesPlugin(built, statics, reuse, cache.table("site-templates"))
+        pages_plugin = PagesPlugin(built, statics, generated, reuse,
+                                   cache.table("site-templates"))
         plugins: list[tuple[str, object, dict[str, object]]] = [(PAGES_PLUGIN, pages_plugin, {})]
         if search is not None:
             options, terms = search
@@ -89,18 +100,22 @@ def build_site(deck: Deck, renderer: Renderer, out: Path, apkg_name: str,
 
 def _pages(deck: Deck, pages: Sequence[SitePage], renderer: Renderer, apkg_name: str,
            out: Path, labels: Mapping[str, str]
-           ) -> tuple[list[BuiltPage], list[StaticFile], list[Diagnostic]]:
-    """The home page and every chapter page, the files the site serves, and the problems
-    found rendering."""
-    adapted = site_renderer(renderer)
-    rendered = iter(adapted.cards([card for page in pages for card in page.cards]))
-    built = [BuiltPage(HOME, labels["home"], home_content(deck.name, pages, apkg_name, labels))]
+           ) -> tuple[list[BuiltPage], list[StaticFile], dict[str, str], list[Diagnostic]]:
+    """The home page, the Study page and every chapter page, the files the site serves (the
+    study mode's data among them, written by the build), and the problems found rendering."""
+    cards = [card for page in pages for card in page.cards]
+    results = renderer.cards(cards)
+    rendered = iter(results)
+    built = [BuiltPage(HOME, labels["home"], home_content(deck.name, pages, apkg_name, labels)),
+             BuiltPage(STUDY_PAGE, labels["study"], study_content(labels))]
     statics = [*own_files(), StaticFile(apkg_name, out / apkg_name)]
     problems: list[Diagnostic] = []
     for page in pages:
-        content = page_content(page, [next(rendered) for _ in page.cards], adapted, labels)
+        content = page_content(page, [next(rendered) for _ in page.cards], renderer, labels)
         built.append(BuiltPage(page.path, page.title, content))
         folder = page.path.removesuffix("index.md")
         statics.extend(StaticFile(folder + media.name, media.file) for media in content.media)
         problems.extend(content.problems)
-    return built, statics, problems
+    addresses = {card.id: page.address for page in pages for card in page.cards}
+    generated = study_data(cards, [r for r, _ in results], addresses)
+    return built, statics, generated, problems

@@ -20,6 +20,7 @@ from ...read import display_path
 from .assets import POLYFILLS, scripts, stylesheets
 from .chinese import HAN_RE, Dictionaries
 from .markup import escape
+from .pages import labels_for
 
 # Features the pages rely on: a navigation bounded on every page, links to the previous and
 # next chapter.
@@ -85,11 +86,12 @@ def mkdocs_config(site_config: SiteConfig, name: str, docs: Path, site: Path,
     if not isinstance(features, list | tuple):
         raise NotegenError(error(where, "theme.features should be a list"))
     theme["features"] = [*features, *(f for f in _FEATURES if f not in features)]
+    labels = labels_for(settings.language)
     theme.setdefault("palette", [
         {"media": "(prefers-color-scheme: light)", "scheme": "default",
-         "toggle": {"icon": "material/weather-night", "name": "Dark mode"}},
+         "toggle": {"icon": "material/weather-night", "name": labels["dark_mode"]}},
         {"media": "(prefers-color-scheme: dark)", "scheme": "slate",
-         "toggle": {"icon": "material/weather-sunny", "name": "Light mode"}},
+         "toggle": {"icon": "material/weather-sunny", "name": labels["light_mode"]}},
     ])
     extra = raw.get("extra") or {}
     if not isinstance(extra, Mapping):
@@ -227,6 +229,8 @@ def run_mkdocs(raw: dict[str, Any], site_config: SiteConfig,
         try:
             config.plugins.on_startup(command="build", dirty=False)
             mkdocs_build(config)
+        except OSError:
+            raise  # a full disk, say: the user's files, not their mkdocs.yml, are the matter
         except (Exception, SystemExit) as exc:  # MkDocs' Abort, a theme or plugin failing
             collected.messages.append(str(exc) if isinstance(exc, MkDocsException | SystemExit)
                                       else f"{type(exc).__name__}: {exc}")

@@ -9,12 +9,13 @@ entries on its own path, a few hundred links at most, however many pages there a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from .markup import escape
 from .pages import HOME, SitePage
+from .study import STUDY_PAGE
 
 FANOUT = 20
 
@@ -35,16 +36,17 @@ class _Folder:
         return self.folders[name]
 
 
-def nav_config(home: str, pages: Sequence[SitePage]) -> list[NavEntry]:
-    """MkDocs' ``nav``: titles escaped (the theme prints them as they are), folders and pages
-    in the order they first come in the notes."""
+def nav_config(labels: Mapping[str, str], pages: Sequence[SitePage]) -> list[NavEntry]:
+    """MkDocs' ``nav``: the home and Study pages, then folders and pages in the order they
+    first come in the notes; titles escaped (the theme prints them as they are)."""
     root = _Folder("")
     for page in pages:
         folder = root
         for name in page.deck_path[:-1]:
             folder = folder.folder(name)
         folder.children.append(page)
-    return [{escape(home): HOME}, *_entries(root)]
+    return [{escape(labels["home"]): HOME}, {escape(labels["study"]): STUDY_PAGE},
+            *_entries(root)]
 
 
 def _entries(folder: _Folder) -> list[NavEntry]:

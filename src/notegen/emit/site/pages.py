@@ -20,20 +20,22 @@ from urllib.parse import quote
 from ...cache import digest
 from ...diagnostics import Diagnostic
 from ...ir import Card, Chapter, Deck, Passage
-from ...render import Media, RenderedCard
+from ...render import Media, RenderedCard, Renderer
 from ..anki import tag as anki_tag
 from .markup import escape
-from .rendering import SiteRenderer
 
 LABELS = {
     "zh": {"answer": "答案", "show_all": "显示全部答案", "hide_all": "隐藏全部答案",
            "download": "下载 Anki 牌组", "chapter": "章节", "cards": "卡片",
            "no_answer": "（笔记中没有答案）", "total": "共 {cards} 张卡片，{chapters} 个章节",
-           "home": "首页"},
+           "home": "首页", "dark_mode": "深色模式", "light_mode": "浅色模式", "study": "学习",
+           "needs_script": "学习模式需要 JavaScript。"},
     "en": {"answer": "Answer", "show_all": "Show all answers", "hide_all": "Hide all answers",
            "download": "Download the Anki deck", "chapter": "Chapter", "cards": "Cards",
            "no_answer": "(no answer in the notes)",
-           "total": "{cards} cards in {chapters} chapters", "home": "Home"},
+           "total": "{cards} cards in {chapters} chapters", "home": "Home",
+           "dark_mode": "Dark mode", "light_mode": "Light mode", "study": "Study",
+           "needs_script": "The study mode needs JavaScript."},
 }
 HOME = "index.md"
 TITLE_ID = "title"
@@ -41,6 +43,11 @@ TITLE_ID = "title"
 section ids start with ``s-``, so none can take it."""
 
 _INDEX = "index.md"
+
+
+def labels_for(language: str) -> Mapping[str, str]:
+    """The words the pages show, in the site's language (Chinese or English)."""
+    return LABELS["zh" if language.startswith("zh") else "en"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +163,7 @@ def _content(html: str, toc: Heading, media: tuple[Media, ...],
 
 
 def page_content(page: SitePage, rendered: Sequence[tuple[RenderedCard, tuple[Diagnostic, ...]]],
-                 renderer: SiteRenderer, labels: Mapping[str, str]) -> PageContent:
+                 renderer: Renderer, labels: Mapping[str, str]) -> PageContent:
     """A chapter page; ``rendered`` holds its cards, in order."""
     writer = _Writer(page, renderer, labels)
     results = iter(rendered)
@@ -194,6 +201,15 @@ def home_content(title: str, pages: Sequence[SitePage], apkg_name: str,
         toc=Heading(TITLE_ID, heading, 1), media=(), searchable=(), problems=())
 
 
+def study_content(labels: Mapping[str, str]) -> PageContent:
+    """The Study page: assets/site/study.js fills it; the search leaves it out."""
+    heading = escape(labels["study"])
+    return _content(
+        html=(f'{_h1(heading)}\n<div class="ng-study-page"><noscript>'
+              f'{escape(labels["needs_script"])}</noscript></div>\n'),
+        toc=Heading(TITLE_ID, heading, 1), media=(), searchable=(), problems=())
+
+
 def _h1(title: str) -> str:
     return f'<h1 id="{TITLE_ID}">{title}<a class="headerlink" href="#{TITLE_ID}">¶</a></h1>'
 
@@ -215,7 +231,7 @@ class _Node:
 class _Writer:
     """Writes one page top to bottom, collecting its contents, images and problems."""
 
-    def __init__(self, page: SitePage, renderer: SiteRenderer,
+    def __init__(self, page: SitePage, renderer: Renderer,
                  labels: Mapping[str, str]) -> None:
         self.page, self.renderer = page, renderer
         self.labels = {key: escape(text) for key, text in labels.items()}

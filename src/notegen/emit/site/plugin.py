@@ -66,10 +66,12 @@ class Reuse:
 
 class PagesPlugin(BasePlugin):  # type: ignore[misc]  # mkdocs is untyped here
     def __init__(self, pages: Sequence[BuiltPage], statics: Sequence[StaticFile],
-                 reuse: Reuse | None, templates: Table) -> None:
-        """``templates`` keeps the theme's templates compiled from build to build."""
+                 generated: Mapping[str, str], reuse: Reuse | None, templates: Table) -> None:
+        """``generated`` maps a file's place in the site to its text; ``templates`` keeps
+        the theme's templates compiled from build to build."""
         super().__init__()
         self.pages, self.statics, self.reuse = pages, statics, reuse
+        self.generated = generated
         self.templates = templates
         self.rendered: list[str] = []
         """The pages rendered through the theme."""
@@ -81,6 +83,8 @@ class PagesPlugin(BasePlugin):  # type: ignore[misc]  # mkdocs is untyped here
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for static in self.statics:
             files.append(File.generated(config, static.uri, abs_src_path=str(static.source)))
+        for uri, text in self.generated.items():
+            files.append(File.generated(config, uri, content=text))
         for built in self.pages:
             file = File.generated(config, built.path, content="")
             files.append(file)
