@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 NOTEGEN = (sys.executable, "-m", "notegen")
@@ -14,10 +14,11 @@ HANG = 120
 
 
 def notegen(*args: str, cwd: Path, timeout: float = HANG, wrapper: Sequence[str] = (),
-            command: Sequence[str] = NOTEGEN) -> subprocess.CompletedProcess[str]:
+            command: Sequence[str] = NOTEGEN, env: Mapping[str, str] | None = None
+            ) -> subprocess.CompletedProcess[str]:
     """Run ``notegen ARGS`` (or ``command ARGS``, inside ``wrapper``) and wait for it."""
     return subprocess.run([*wrapper, *command, *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout, check=False)
+                          text=True, timeout=timeout, check=False, env=env)
 
 
 def start(*args: str, cwd: Path) -> subprocess.Popen[str]:

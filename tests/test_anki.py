@@ -10,10 +10,9 @@ from urllib.parse import quote
 import pytest
 
 from notegen.build import build
-from notegen.config import SiteConfig
+from notegen.config import LEDGER_NAME, SiteConfig
 from notegen.emit.anki import MODEL_MOD, model_fingerprint
 from notegen.ir import Deck
-from notegen.ledger import LEDGER_NAME
 
 from .ankitools import (
     TEMPLATE_ERRORS,

@@ -11,8 +11,7 @@ import pytest
 
 from notegen import __version__
 from notegen.cli import cli, run
-from notegen.config import NOTES_SETTINGS_NAME
-from notegen.ledger import LEDGER_NAME
+from notegen.config import LEDGER_NAME, NOTES_SETTINGS_NAME
 
 from .ankitools import fresh_collection, import_apkg, review_all
 from .conftest import FIXTURES, REPO_NOTES, ROOT, SEED

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from notegen.ledger import LEDGER_NAME, Ledger
+from notegen.config import LEDGER_NAME
+from notegen.ledger import Ledger
 
 from .conftest import ROOT
 from .processes import NOTEGEN, notegen, start

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection
 
-from notegen.build import build, load, summary
+from notegen.build import build, load, moved_notice, summary
 from notegen.cli import run
-from notegen.config import SiteConfig
+from notegen.config import LEDGER_NAME, SiteConfig
 from notegen.ir import Card
-from notegen.ledger import LEDGER_NAME, taken_for_rewording
+from notegen.ledger import taken_for_rewording
 
 from .ankitools import fresh_collection, import_apkg, note_ids_by_guid, review_all, review_counts
 from .conftest import REPO_NOTES, ROOT
@@ -369,7 +369,9 @@ def test_cards_moved_to_another_chapter_are_named_with_a_search_that_selects_the
     (cid,) = col.find_cards(f"nid:{nid}")
     assert col.decks.name(col.get_card(cid).did) == f"{root}::甲"
 
-    lines = summary(second).split("\n")
+    notice = moved_notice(second)
+    assert notice is not None and "moved:" not in summary(second)
+    lines = notice.split("\n")
     assert "  问题二  甲 → 乙" in lines
     at = next(no for no, line in enumerate(lines) if line.startswith('    "note:'))
     assert lines[at - 1] == f"  {root}::乙 (1 card)"
@@ -379,7 +381,7 @@ def test_cards_moved_to_another_chapter_are_named_with_a_search_that_selects_the
     col.set_deck(col.find_cards(search), col.decks.id_for_name(f"{root}::乙"))
     assert col.decks.name(col.get_card(cid).did) == f"{root}::乙"
     assert review_counts(col)[nid] == 1
-    assert "moved:" not in summary(build(notes, tmp_path / "out", CONFIG))
+    assert moved_notice(build(notes, tmp_path / "out", CONFIG)) is None
     col.close()
 
 
@@ -476,3 +478,20 @@ def test_retired_selects_notes_of_every_kind(tmp_path: Path,
     assert run(["retired", "--notes", str(notes)]) == 0
     assert sorted(col.find_notes(capsys.readouterr().out.strip())) == sorted(kinds.values())
     col.close()
+
+
+def test_a_quiet_build_still_names_the_cards_to_move(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """The notice comes once, as the ledger then holds the new subdeck: -q must not hide it."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    note = notes / "n.md"
+    note.write_text(TWO_CHAPTERS.format(moving=MOVING, moved=""), encoding="utf-8")
+    command = ["build", "-q", "--notes", str(notes), "--out", str(tmp_path / "out")]
+    assert run(command) == 0
+    capsys.readouterr()
+    note.write_text(TWO_CHAPTERS.format(moving="", moved=MOVING), encoding="utf-8")
+    assert run(command) == 0
+    said = capsys.readouterr()
+    assert said.out == ""
+    assert "  问题二  甲 → 乙" in said.err.split("\n")

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from notegen.build import build, load
 from notegen.cache import Cache
 from notegen.cli import run
-from notegen.config import SiteConfig
-from notegen.ledger import LEDGER_NAME, Entry, Ledger, Match, sketch
+from notegen.config import LEDGER_NAME, SiteConfig
+from notegen.ledger import Entry, Ledger, Match, sketch
 from notegen.segment import parse_paths
 
 from .ankitools import fresh_collection, import_apkg

@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from notegen.cli import run
-from notegen.ledger import LEDGER_NAME
+from notegen.config import LEDGER_NAME
 from notegen.serve import Contents, note_files
 
 from .conftest import FIXTURES

@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from notegen import terms
-from notegen.emit.site.markup import escape
 from notegen.emit.site.nav import FANOUT, nav_config
 from notegen.emit.site.pages import LABELS, SitePage
 from notegen.emit.site.readable import readable, tex_text
+from notegen.sanitize import escape
 
 
 @pytest.mark.parametrize(("tex", "text"), [

@@ -15,17 +15,22 @@ import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 
 from .cache import CACHE_NAME, Cache
-from .config import NOTES_SETTINGS_NAME, SiteConfig, choose_deck_name
+from .config import (
+    LEDGER_NAME,
+    NOTES_SETTINGS_NAME,
+    Output,
+    SiteConfig,
+    asked_outputs,
+    choose_deck_name,
+)
 from .diagnostics import Diagnostic, NotegenError, Severity, display_path, error
 from .emit.anki import write_apkg
 from .emit.site import build_site, card_pages
 from .ir import Deck
 from .ledger import (
-    LEDGER_NAME,
     Entry,
     Identified,
     Ledger,
@@ -39,6 +44,7 @@ from .progress import Progress
 from .publish import SITE, check_replaceable, ledger_target, refuse_overlap, staging
 from .render import Renderer
 from .segment import parse_paths
+from .stamp import Built, Inputs
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,11 +105,6 @@ def notes_root(paths: Sequence[Path]) -> Path:
     return start
 
 
-class Output(Enum):
-    ANKI = "anki"
-    SITE = "site"
-
-
 @dataclass(frozen=True, slots=True)
 class BuildReport:
     deck: Deck
@@ -121,14 +122,24 @@ class BuildReport:
     problems: tuple[Diagnostic, ...]
     moved: tuple[Moved, ...] = ()
 
+    def built(self, problems: tuple[Diagnostic, ...] | None = None) -> Built:
+        """What the stamp keeps of this report (with just the ``problems`` about the notes)."""
+        return Built(self.deck.name, len(self.deck.cards), len(self.deck.chapters),
+                     self.notes_in_deck, self.apkg if Output.ANKI in self.outputs else None,
+                     self.site if Output.SITE in self.outputs else None,
+                     self.problems if problems is None else problems)
+
 
 def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None = None, *,
-          only: Output | None = None, progress: Progress | None = None) -> BuildReport:
-    """Build the deck and the site (or ``only`` one of them) from the notes."""
+          only: Output | None = None, progress: Progress | None = None,
+          inputs: Inputs | None = None) -> BuildReport:
+    """Build the deck and the site (or ``only`` one of them) from the notes, and stamp the
+    output with what it was made from (``inputs``, if the caller took them already)."""
     progress = progress or Progress()
-    outputs = tuple(Output) if only is None else (only,)
+    outputs = asked_outputs(only)
     require_folder(notes)
     refuse_overlap(out, notes, site_config.file)
+    inputs = inputs or Inputs(notes, out, site_config, deck_name, outputs)
     naming = choose_deck_name(deck_name, notes, site_config)
     deck, found = parse([notes], naming.name, progress)
     if not deck.cards:
@@ -171,26 +182,30 @@ def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None
             # Pages unchanged since the published site are taken from it.
             problems.extend(build_site(deck, renderer, stage.folder, apkg_name, site_config,
                                        cache, out / SITE).problems)
+        about_notes = tuple(dict.fromkeys(problems))
+        inputs.forget()
         problems.extend(stage.publish(apkg_name if Output.ANKI in outputs else None,
                                       Output.SITE in outputs, pending))
         cache.save()
-    started_ledger = loaded.ledger.path if pending and not loaded.ledger.existed else None
-    if started_ledger and earlier_deck is not None:
-        problems.append(missing_ledger_warning(loaded.ledger.path, earlier_deck))
-    return BuildReport(
-        deck=deck,
-        outputs=outputs,
-        apkg=out / apkg_name,
-        site=out / SITE,
-        notes_in_deck=len(fingerprints),
-        started_ledger=started_ledger,
-        deck_name_chosen=naming.chosen,
-        matches=loaded.identified.matches,
-        newly_retired=loaded.identified.newly_retired,
-        retired=loaded.identified.retired,
-        problems=tuple(dict.fromkeys(problems)),
-        moved=loaded.identified.moved,
-    )
+        started_ledger = loaded.ledger.path if pending and not loaded.ledger.existed else None
+        if started_ledger and earlier_deck is not None:
+            problems.append(missing_ledger_warning(loaded.ledger.path, earlier_deck))
+        report = BuildReport(
+            deck=deck,
+            outputs=outputs,
+            apkg=out / apkg_name,
+            site=out / SITE,
+            notes_in_deck=len(fingerprints),
+            started_ledger=started_ledger,
+            deck_name_chosen=naming.chosen,
+            matches=loaded.identified.matches,
+            newly_retired=loaded.identified.newly_retired,
+            retired=loaded.identified.retired,
+            problems=tuple(dict.fromkeys(problems)),
+            moved=loaded.identified.moved,
+        )
+        inputs.remember(report.built(about_notes))
+    return report
 
 
 def file_name(deck_name: str) -> str:
@@ -220,7 +235,7 @@ def _styles_read(deck: Deck) -> str:
 
 def summary(report: BuildReport) -> str:
     """One screen: cards per chapter, matching, how many warnings, outputs. (The warnings
-    themselves go to stderr.)"""
+    themselves, and ``moved_notice``, go to stderr.)"""
     lines = [f"{report.deck.name}: {len(report.deck.cards)} cards in "
              f"{len(report.deck.chapters)} chapters"]
     chapters = report.deck.chapters
@@ -237,8 +252,6 @@ def summary(report: BuildReport) -> str:
     lines.append(f"identity: {matched}, {len(report.newly_retired)} retired"
                  + (f" ({len(report.retired)} retired in all; `notegen retired` selects them "
                     "in Anki)" if report.retired else ""))
-    if Output.ANKI in report.outputs:
-        lines.extend(_moved_lines(report.deck.name, report.moved))
     if ledger := report.started_ledger:
         lines.append(f"ledger: started {display_path(ledger)}; commit it with your notes, "
                      "it keeps each card's Anki history across edits")
@@ -249,18 +262,20 @@ def summary(report: BuildReport) -> str:
                          "import into Anki")
     if warnings := sum(p.severity is Severity.WARNING for p in report.problems):
         lines.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
-    if Output.ANKI in report.outputs:
-        lines.append(f"deck: {display_path(report.apkg)} ({report.notes_in_deck} notes)")
-    if Output.SITE in report.outputs:
-        lines.append(f"site: {display_path(report.site)}/index.html")
+    lines.extend(report.built().output_lines())
     return "\n".join(lines)
 
 
-def _moved_lines(root: str, moved: Sequence[Moved]) -> list[str]:
+def moved_notice(report: BuildReport) -> str | None:
     """Cards now in another subdeck, and how to move them in Anki: its importer updates an
-    existing note but leaves its cards in their deck."""
-    if not moved:
-        return []
+    existing note but leaves its cards in their deck. Said once (the ledger then holds the
+    new subdeck), so it is printed as warnings are, whatever else is left unsaid."""
+    if Output.ANKI not in report.outputs or not report.moved:
+        return None
+    return "\n".join(_moved_lines(report.deck.name, report.moved))
+
+
+def _moved_lines(root: str, moved: Sequence[Moved]) -> list[str]:
     shown = moved[:12]
     lines = [f"moved: {_cards(len(moved))} now in another subdeck, but re-importing leaves "
              "cards Anki has where they are:",

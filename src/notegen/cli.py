@@ -1,5 +1,8 @@
 """The command line: a thin shell over build, export and the ledger.
 
+Each command imports the stages it runs when it runs, so that ``notegen build`` with nothing
+changed answers (stamp.py) before MkDocs, the renderer or the readers are loaded.
+
 Every failure the user can fix is reported as ``path:line:col: message`` with a non-zero
 exit, never as a traceback. Results go to stdout; warnings, errors and progress to stderr, so
 that a redirected summary or export never hides a warning.
@@ -15,14 +18,18 @@ from typing import TextIO
 import click
 
 from . import __version__
-from .build import Output, build, load, notes_root, summary
-from .config import SiteConfig, choose_deck_name, default_config_file
+from .config import (
+    LEDGER_NAME,
+    Output,
+    SiteConfig,
+    asked_outputs,
+    choose_deck_name,
+    default_config_file,
+)
 from .diagnostics import Diagnostic, NotegenError, Severity, error, from_os_error
-from .emit.export import write_jsonl
-from .ledger import LEDGER_NAME, Ledger, anki_search
 from .progress import Progress
 from .read import display_path
-from .serve import serve
+from .stamp import Inputs
 
 NOTES = Path("notes")
 OUT = Path("build")
@@ -86,10 +93,21 @@ def build_command(notes: Path, out: Path, config: Path | None, deck: str | None,
     succeeded, and updates the notes' identity ledger.
     """
     site_config = SiteConfig.load(config or default_config_file())
+    wanted = Output(only) if only else None
+    inputs = Inputs(notes, out, site_config, deck, asked_outputs(wanted))
+    if (built := inputs.up_to_date()) is not None:
+        echo_problems(built.problems, limit=None if verbose else WARNINGS_SHOWN)
+        if not quiet:
+            click.echo(built.summary())
+        return
+    from .build import build, moved_notice, summary
+
     with _progress(quiet) as progress:
-        report = build(notes, out, site_config, deck, only=Output(only) if only else None,
-                       progress=progress)
+        report = build(notes, out, site_config, deck, only=wanted, progress=progress,
+                       inputs=inputs)
     echo_problems(report.problems, limit=None if verbose else WARNINGS_SHOWN)
+    if notice := moved_notice(report):
+        click.echo(notice, err=True)
     if not quiet:
         click.echo(summary(report))
 
@@ -110,6 +128,8 @@ def serve_command(notes: Path, out: Path, config: Path | None, deck: str | None,
     only), and rebuilds when a note, an image in the notes folder or mkdocs.yml changes;
     open pages reload by themselves. Ctrl+C stops.
     """
+    from .serve import serve
+
     serve(notes, out, config or default_config_file(), deck, port,
           progress=_progress(quiet), quiet=quiet)
 
@@ -128,6 +148,9 @@ def export_command(paths: tuple[Path, ...], output: TextIO, config: Path | None,
     PATHS are note files or folders (default: notes/). Each line holds a card's id, deck,
     chapter, title, question, answer, tags and source; ids are those of the last build.
     """
+    from .build import load, notes_root
+    from .emit.export import write_jsonl
+
     sources = list(paths) or [NOTES]
     site_config = SiteConfig.load(config or default_config_file())
     loaded = load(sources, choose_deck_name(deck, notes_root(sources), site_config).name)
@@ -144,6 +167,8 @@ def retired_command(notes: Path) -> None:
 
     Paste it into Anki's browser to select those notes, then delete or suspend them.
     """
+    from .ledger import Ledger, anki_search
+
     ledger = Ledger.load(notes / LEDGER_NAME)
     retired = [e for e in ledger.entries if e.retired]
     if not retired:

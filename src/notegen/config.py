@@ -6,16 +6,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .diagnostics import NotegenError, error
-from .read import display_path
-from .segment import default_deck_name
+from .read import default_deck_name, display_path
 
 NOTES_SETTINGS_NAME = "notegen.yml"
+LEDGER_NAME = "notegen-ledger.tsv"
+"""The notes' identity ledger (ledger.py), beside their settings."""
+
+
+class Output(Enum):
+    """What a build writes: both, or ``notegen build --only`` one."""
+
+    ANKI = "anki"
+    SITE = "site"
+
+
+def asked_outputs(only: Output | None) -> tuple[Output, ...]:
+    return tuple(Output) if only is None else (only,)
 
 
 @dataclass(frozen=True, slots=True)

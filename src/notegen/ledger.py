@@ -50,7 +50,6 @@ from .emit.anki import ID_FIELD, MODEL_NAME
 from .ir import Card, Deck
 from .read import display_path
 
-LEDGER_NAME = "notegen-ledger.tsv"
 # The first line says which format follows. The first format (no such line) escaped tabs,
 # line breaks and backslashes by hand; the second is CSV, which quotes instead.
 _FORMAT_2 = "# notegen identity ledger, format 2"

@@ -18,7 +18,7 @@ import re
 import shlex
 import stat
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, NoReturn
@@ -59,6 +59,15 @@ def humanize(stem: str) -> str:
     words = stem.replace("_", " ").replace("-", " ").split()
     text = " ".join(words)
     return text[:1].upper() + text[1:]
+
+
+def default_deck_name(paths: Sequence[Path], sources: Sequence[SourceFile]) -> str:
+    """The notes' title: a single note file's title, else the notes folder's name (so
+    that adding a second note does not rename the deck)."""
+    if len(paths) == 1 and paths[0].is_file() and sources:
+        return sources[0].title
+    folder = paths[0] if paths and paths[0].is_dir() else Path.cwd()
+    return humanize(folder.resolve().name) or "Notes"
 
 
 def is_note_name(name: str) -> bool:

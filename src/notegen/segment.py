@@ -18,7 +18,7 @@ from pathlib import Path
 from .diagnostics import Diagnostic, readable, warning
 from .ir import Card, Chapter, Deck, Passage, Span
 from .ledger import natural_id
-from .read import SourceFile, find_notes, humanize, read_note
+from .read import SourceFile, default_deck_name, find_notes, humanize, read_note
 from .scan import LEADING_GLYPHS_RE, Kind, Line, scan, strip_marker, strip_number
 from .styles import Chosen, Doc, choose, declared_style
 from .styles.layout import Placed
@@ -39,15 +39,6 @@ def parse_paths(paths: Sequence[Path], deck_name: str | None = None
         deck_name = default_deck_name(paths, sources)
     deck, found = parse_sources(sources, deck_name, [p for p in paths if p.is_dir()])
     return deck, problems + found
-
-
-def default_deck_name(paths: Sequence[Path], sources: Sequence[SourceFile]) -> str:
-    """The notes' title: a single note file's title, else the notes folder's name (so
-    that adding a second note does not rename the deck)."""
-    if len(paths) == 1 and paths[0].is_file() and sources:
-        return sources[0].title
-    folder = paths[0] if paths and paths[0].is_dir() else Path.cwd()
-    return humanize(folder.resolve().name) or "Notes"
 
 
 def parse_sources(sources: Sequence[SourceFile], deck_name: str,

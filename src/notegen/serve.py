@@ -31,10 +31,9 @@ from urllib.parse import parse_qs, urlsplit
 import click
 import watchfiles
 
-from .build import BuildReport, build, summary
-from .config import SiteConfig
+from .build import BuildReport, build, moved_notice, summary
+from .config import LEDGER_NAME, SiteConfig
 from .diagnostics import Diagnostic, NotegenError, Severity, error, from_os_error
-from .ledger import LEDGER_NAME
 from .progress import Progress
 
 HOST = "127.0.0.1"
@@ -103,6 +102,8 @@ class _Builds:
             if problem in warnings - self._warned:
                 click.echo(str(problem), err=True)
         self._warned = warnings
+        if notice := moved_notice(report):
+            click.echo(notice, err=True)
         return report
 
 

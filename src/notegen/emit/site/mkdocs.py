@@ -17,9 +17,9 @@ from ...config import SiteConfig
 from ...diagnostics import NotegenError, error
 from ...ir import Deck
 from ...read import display_path
+from ...sanitize import escape
 from .assets import POLYFILLS, scripts, stylesheets
 from .chinese import HAN_RE, Dictionaries
-from .markup import escape
 from .pages import labels_for
 
 # Features the pages rely on: a navigation bounded on every page, links to the previous and

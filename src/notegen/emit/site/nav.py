@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .markup import escape
+from ...sanitize import escape
 from .pages import HOME, SitePage
 from .study import STUDY_PAGE
 

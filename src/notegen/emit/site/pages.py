@@ -21,8 +21,8 @@ from ...cache import digest
 from ...diagnostics import Diagnostic
 from ...ir import Card, Chapter, Deck, Passage
 from ...render import Media, RenderedCard, Renderer
+from ...sanitize import escape
 from ..anki import tag as anki_tag
-from .markup import escape
 
 LABELS = {
     "zh": {"answer": "答案", "show_all": "显示全部答案", "hide_all": "隐藏全部答案",

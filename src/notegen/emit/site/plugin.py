@@ -31,8 +31,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from ...cache import Table, digest
+from ...sanitize import escape
 from .assets import StaticFile
-from .markup import escape
 from .pages import Heading, PageContent, html_path
 
 SEARCH_PLUGIN = "material/search"

@@ -18,8 +18,8 @@ from typing import Any
 from ... import terms
 from ...cache import Cache, Table, digest
 from ...ir import Deck
+from ...sanitize import escape
 from .chinese import Chinese
-from .markup import escape
 from .pages import PageContent
 from .readable import readable
 
