@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from notegen.progress import Progress
+from notegen.stamp import STAMP_NAME
 
 
 def _read_all(fd: int) -> bytes:
@@ -80,6 +81,7 @@ def test_a_build_on_a_terminal_shows_its_stages_and_in_a_pipe_does_not(tmp_path:
     assert after.startswith("notes/deep-learning-interview-notes.md:122: warning:"), \
         "the line is erased before the warnings are printed"
 
+    (tmp_path / "out" / STAMP_NAME).unlink()  # the same build again, not "nothing changed"
     piped = _build(notes_copy, tmp_path, subprocess.PIPE)
     assert piped.returncode == 0
     assert b"\r" not in piped.stderr and b"render" not in piped.stderr
