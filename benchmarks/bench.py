@@ -527,9 +527,10 @@ def first_search_download(site: Path, query: str) -> SearchDownload | str:
         return "playwright is not installed (pip install -e '.[test]')"
     if not CHROMIUM.is_file():
         return f"{CHROMIUM} is missing (apt-get install chromium)"
-    pages = sorted(site.glob("第1章*/index.html"))
+    pages = sorted(page for page in site.glob("*/index.html")
+                   if page.parent.name not in ("study", "search", "assets"))
     if not pages:
-        return f"no page of the first chapter in {site}"
+        return f"no chapter page in {site}"
     page_path = "/" + pages[0].parent.relative_to(site).as_posix() + "/"
     served: list[str] = []
 
