@@ -552,12 +552,14 @@ def first_search_download(site: Path, query: str) -> SearchDownload | str:
                                         is_mobile=True, has_touch=True)
             tab = phone.new_page()
             start = time.perf_counter()
-            tab.goto(f"http://127.0.0.1:{server.server_address[1]}{page_path}")
-            tab.locator("label.md-header__button[for=__search]").click()
-            field = tab.locator("input.md-search__input")
-            field.type(query)
-            field.press("End")  # typing Chinese sends no key events; Material searches on keyup
             try:
+                # The search box works once the page's scripts run, before its images load.
+                tab.goto(f"http://127.0.0.1:{server.server_address[1]}{page_path}",
+                         wait_until="domcontentloaded", timeout=300_000)
+                tab.locator("label.md-header__button[for=__search]").click()
+                field = tab.locator("input.md-search__input")
+                field.type(query)
+                field.press("End")  # typing Chinese sends no key events; Material searches on keyup
                 tab.wait_for_selector(".md-search-result__item", timeout=300_000)
             except Error as exc:
                 return f"no search result for {query!r}: {exc}"
