@@ -204,6 +204,7 @@ class Ledger:
                     assigned[i] = (pool[j], match)
                     taken.add(j)
         taken_ids = {entry.id for entry in self.entries}
+        tried: dict[tuple[str, str], int] = {}
         ids: dict[int, str] = {}
         matches: dict[str, Match] = {}
         for i, card in enumerate(cards):
@@ -211,7 +212,7 @@ class Ledger:
                 entry, match = assigned[i]
                 ids[i] = entry.id
             else:
-                ids[i] = _fresh_id(card, taken_ids)
+                ids[i] = _fresh_id(card, taken_ids, tried)
                 match = Match.NEW
             taken_ids.add(ids[i])
             matches[ids[i]] = match
@@ -606,10 +607,14 @@ def _norm(title: str) -> str:
     return " ".join(title.casefold().split())
 
 
-def _fresh_id(card: Card, taken: set[str]) -> str:
-    n = 0
+def _fresh_id(card: Card, taken: set[str], tried: dict[tuple[str, str], int]) -> str:
+    """The first natural id of the card's key that no card or entry has. ``tried`` keeps, per
+    key, how far earlier cards looked: ids are only ever taken, so the search goes on from
+    there (else k cards of one title would cost k² hashes)."""
+    n = tried.get(card.key, 0)
     while (candidate := natural_id(card.key, n)) in taken:
         n += 1
+    tried[card.key] = n + 1
     return candidate
 
 

@@ -30,13 +30,23 @@ def clean_title(question: str) -> tuple[str, tuple[str, ...]]:
     body = _HEADING_MARK_RE.sub("", strip_marker(question).strip())  # "1. ### Q" is a heading
     text = plain_text(LEADING_GLYPHS_RE.sub("", body)).strip() or body
     tags: list[str] = []
-    while text.endswith((")", "）")) and (m := _SOURCE_REF_RE.search(text)) and m.start() > 0:
+    while text.endswith((")", "）")) and (m := _source_ref(text)) and m.start() > 0:
         tags.insert(0, m.group(1).strip())
         text = text[: m.start()].rstrip()
     text, edges = edge_tags(text)
     if (m := _TITLE_LABEL_RE.match(text)) and text[m.end():].strip():
         text = text[m.end():].strip()
     return text, tuple(dict.fromkeys((*tags, *edges)))
+
+
+def _source_ref(text: str) -> re.Match[str] | None:
+    """The source reference the text ends with. It holds no parenthesis, so it opens at the
+    last one: matched there, a title of many ``(P1)`` or spaces costs its length, not its
+    length squared."""
+    opening = max(text.rfind("("), text.rfind("（"))
+    if opening <= 0:
+        return None
+    return _SOURCE_REF_RE.match(text, len(text[:opening].rstrip(" \t\u3000")))
 
 
 def edge_tags(text: str) -> tuple[str, tuple[str, ...]]:
@@ -69,12 +79,13 @@ _EMOJI_CHAR_RE = re.compile(f"[{_EMOJI}\u200d\ufe0f\U0001F3FB-\U0001F3FF]")
 # A tag at either edge of a title: "[M]", "(⭐⭐)", "***", "📌", "✅".
 _EDGE_TAG = rf"\[(?:E|M|H|Easy|Medium|Hard)\]|{_EMOJI_RUN}|\*{{3,}}|★+"
 _EDGE_TAG_RE = re.compile(
-    rf"^[ \t]*(?P<lead>{_EDGE_TAG})[ \t]*|[ \t]*[（(]?(?P<trail>{_EDGE_TAG})[）)]?[ \t]*$",
+    rf"^[ \t]*+(?P<lead>{_EDGE_TAG})[ \t]*+"
+    rf"|(?<![ \t])[ \t]*+[（(]?(?P<trail>{_EDGE_TAG})[）)]?[ \t]*+$",
     re.IGNORECASE)
 _DIFFICULTY = {"e": "easy", "m": "medium", "h": "hard"}
 # A label before the question's text: "Q1:", "Question:", "问：", "Q:".
-_TITLE_LABEL_RE = re.compile(r"^(?:Q(?:uestion)?[ \t]*\d*|问题?[ \t]*\d*|题目)[ \t]*[:：.．][ \t]*",
-                             re.IGNORECASE)
+_TITLE_LABEL_RE = re.compile(
+    r"^(?:Q(?:uestion)?[ \t]*+\d*+|问题?[ \t]*+\d*+|题目)[ \t]*+[:：.．][ \t]*+", re.IGNORECASE)
 
 
 def _edge_tag(tag: str) -> str:

@@ -161,7 +161,8 @@ _EN_PHRASE_RE = re.compile(r"\b(?:difference between|differences between|pros an
                            r"advantages|disadvantages)\b", re.IGNORECASE)
 # What may open a question before its words: emoji, a "Q3:" or "问：" label.
 _LEAD_RE = re.compile(
-    r"^[\W_]*(?:(?:Q|Question)[ \t]*\d*[ \t]*[:：.．][ \t]*|问[ \t]*[:：][ \t]*)?", re.IGNORECASE)
+    r"^[\W_]*+(?:(?:Q|Question)[ \t]*+\d*+[ \t]*+[:：.．][ \t]*+|问[ \t]*+[:：][ \t]*+)?",
+    re.IGNORECASE)
 _ZH_CUE_RE = re.compile(
     r"什么|为什么|为何|如何|怎么|怎样|哪些|哪个|哪种|哪里|是否|能否|可否|有没有|吗|呢|"
     r"区别|异同|不同|优缺点|优劣|利弊|优点|缺点|作用|原理|简述|说说|谈谈|讲讲|说一下|"
@@ -191,13 +192,13 @@ def is_references(title: str) -> bool:
 
 # A line that only labels what follows: "Question 3.", "第 2 题", "【问题】", "面试题".
 _QUESTION_LABEL = (
-    r"[ \t*_#【\[（(]*(?:question|problem|exercise|q|问题|题目|面试题|问|front|正面|"
-    r"第[ \t]*[\d一二三四五六七八九十百]+[ \t]*[题问])[ \t]*\d*[.:：)）]?[ \t*_】\]）)]*")
+    r"[ \t*_#【\[（(]*+(?:question|problem|exercise|q|问题|题目|面试题|问|front|正面|"
+    r"第[ \t]*+[\d一二三四五六七八九十百]++[ \t]*+[题问])[ \t]*+\d*+[.:：)）]?[ \t*_】\]）)]*+")
 QUESTION_LABEL_RE = re.compile(f"^{_QUESTION_LABEL}$", re.IGNORECASE)
 # A line that only labels an answer: "A:", "Answer", "**Answer**:", "答案", "【解答】".
 ANSWER_LABEL_RE = re.compile(
-    r"^[\s*_#【\[（(>-]*[\W_]*\s*(?:answer|answers|solution|a|ans|答案|答|解答|回答|参考答案|"
-    r"解析|答案解析|back|背面|第\s*[\d一二三四五六七八九十百]+\s*题的答案)\s*[.:：)）]?[\s*_】\]）)]*$",
+    r"^[\W_]*+(?:answer|answers|solution|a|ans|答案|答|解答|回答|参考答案|"
+    r"解析|答案解析|back|背面|第\s*+[\d一二三四五六七八九十百]++\s*+题的答案)\s*+[.:：)）]?[\s*_】\]）)]*+$",
     re.IGNORECASE)
 # An answer label at the start of a line, before the answer's text: "A: …", "答：…".
 ANSWER_PREFIX_RE = re.compile(
