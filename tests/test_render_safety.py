@@ -18,7 +18,6 @@ from notegen.ir import Card, Span
 from notegen.render import Renderer
 
 from .ankitools import fresh_collection, import_apkg
-from .conftest import ROOT
 
 PAYLOADS = [
     "<script>window.pwned = 1</script>",
@@ -203,10 +202,15 @@ def test_in_real_anki_the_cards_hold_no_script(tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()
     answers = "\n\n".join(PAYLOADS + [f"{opener}\n\nafter" for opener in UNCLOSED])
-    (notes / "payloads.md").write_text(
+    # In the chapter, the file's name (the Source field) and the site's address (Link) too.
+    (notes / "payloads <img src=x onerror=alert(1)>.md").write_text(
         f"# Java 泛型 List<String> <img src=x onerror=alert(1)>\n\n## 1. Which?\n\n{answers}\n",
         encoding="utf-8")
-    report = build(notes, tmp_path / "out", SiteConfig.load(ROOT / "mkdocs.yml"))
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: Payloads\ntheme:\n  name: material\n"
+                      "site_url: 'https://example.org/a\"><img src=x onerror=alert(1)>/'\n",
+                      encoding="utf-8")
+    report = build(notes, tmp_path / "out", SiteConfig.load(config))
     col = fresh_collection(tmp_path / "anki")
     assert import_apkg(col, report.apkg).new == 1
     card = col.get_card(col.find_cards("")[0])
@@ -215,3 +219,6 @@ def test_in_real_anki_the_cards_hold_no_script(tmp_path: Path) -> None:
         _assert_harmless(body)
         assert not elements(body).misnested
     assert "Java 泛型 List&lt;String&gt; &lt;img src=x onerror=alert(1)&gt;" in card.question()
+    note = card.note()
+    assert "&lt;img src=x onerror=alert(1)&gt;.md" in note["Source"]
+    assert 'href="https://example.org/a&quot;&gt;&lt;img' in card.answer()
