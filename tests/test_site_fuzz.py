@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import Browser, Page
 
@@ -49,6 +49,9 @@ def reader(browser: Browser) -> Iterator[Page]:
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(NOTES)
+# Fences alone once printed a card as literal text: where notegen's reading of them and a
+# second Markdown engine's disagreed.
+@example([["```", "m", "~~~", "```", "1. Q", "```", "#### x", "~~~"]])
 def test_every_card_is_a_card_on_its_page(tmp_path_factory: pytest.TempPathFactory,
                                           reader: Page, notes: list[list[str]]) -> None:
     work = tmp_path_factory.mktemp("fuzz-site")
