@@ -173,7 +173,8 @@ def test_chapters_link_to_the_previous_and_next(watched: Watched,
     assert previous.locator(".md-ellipsis").inner_text().strip() == titles[0]
     assert following.locator(".md-ellipsis").inner_text().strip() == titles[2]
     following.click()
-    page.wait_for_url(urls[2])
+    # The theme's navigation.tracking may already have added the anchor of the first card.
+    page.wait_for_url(lambda url: url.split("#")[0] == urls[2])
     watched.clean()
 
 
