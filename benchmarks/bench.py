@@ -258,15 +258,12 @@ class Features:
 
     only: bool
     """``--only anki|site``."""
-    cache: bool
-    """Its help speaks of a build cache."""
 
 
 def notegen_features() -> Features:
     help_text = subprocess.run([NOTEGEN, "build", "--help"], capture_output=True, text=True,
                                check=True).stdout
-    return Features(only=re.search(r"--only\b.*\banki\b", help_text) is not None,
-                    cache="cache" in help_text.lower())
+    return Features(only=re.search(r"--only\b.*\banki\b", help_text) is not None)
 
 
 def notegen_version() -> str:
@@ -534,13 +531,12 @@ def first_search_download(site: Path, query: str) -> SearchDownload | str:
     page_path = "/" + pages[0].parent.relative_to(site).as_posix() + "/"
     served: list[str] = []
 
-    class Recording(http.server.SimpleHTTPRequestHandler):
+    from notegen.serve import QuietHandler
+
+    class Recording(QuietHandler):
         def do_GET(self) -> None:
             served.append(self.path)
             super().do_GET()
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
 
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(Recording, directory=str(site)))
@@ -612,9 +608,8 @@ def print_timings(timings: Timings, features: Features) -> None:
               " denominator of every ratio)")
     if timings.cache_bytes is not None:
         print(f"  build cache beside the output: {timings.cache_bytes / MB:.1f} MB")
-    elif not features.cache:
-        print("  no build cache: `notegen build --help` names none and the output folder "
-              "holds only the deck and the site")
+    else:
+        print("  no build cache: the output folder holds only the deck and the site")
 
 
 def print_stages(builds: dict[str, StageTimes]) -> None:
@@ -673,8 +668,7 @@ def main() -> None:
               if ankdown_run else notegen_version())
         print(f"{args.cards:,} cards ({size / MB:.1f} MB of notes); {os.cpu_count()} cores, "
               f"Python {platform.python_version()}; `notegen build` offers: "
-              f"--only {'yes' if features.only else 'no'}, "
-              f"a cache {'yes' if features.cache else 'no'}", flush=True)
+              f"--only {'yes' if features.only else 'no'}", flush=True)
         warm_up(work, ankdown_run)
         print(same_cards(work, args.cards, ankdown_run))
         print(f"\nBuilds as a user runs them: the median of {args.repeat} after a warm-up "

@@ -124,6 +124,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Buil
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield base, report
     server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture(scope="session")

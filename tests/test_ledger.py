@@ -257,3 +257,14 @@ def test_cached_sketches_match_fresh_ones_and_follow_edits(tmp_path: Path) -> No
     assert identified == edited.identified
     assert identified.sketches[edited.deck.cards[0].id] == sketch(edited.deck.cards[0].answer)
     assert (table.hits, table.misses) == (1, 1)
+
+
+def test_a_build_of_unchanged_notes_writes_the_ledger_it_read(
+        notes_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Even the entry of a card with no answer (no note in Anki) keeps its time, later clock
+    or not: a ledger that changes on every build is a commit the user did not make."""
+    build(notes_copy, tmp_path / "one", SiteConfig())
+    written = (notes_copy / LEDGER_NAME).read_bytes()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1900000000")
+    build(notes_copy, tmp_path / "two", SiteConfig())
+    assert (notes_copy / LEDGER_NAME).read_bytes() == written

@@ -20,12 +20,11 @@ from notegen.build import load
 from notegen.cache import Cache
 from notegen.config import SiteConfig
 from notegen.emit.site import SiteReport, build_site
+from notegen.emit.site.chinese import WORD_BREAK
 from notegen.emit.site.pages import site_pages
 from notegen.render import Renderer
 
 from .conftest import REPO_NOTES, ROOT
-
-WORD_BREAK = "\u200b"
 
 
 class Builds:

@@ -19,7 +19,8 @@ from playwright.sync_api import Browser, Locator, Page
 from notegen.build import BuildReport, build
 from notegen.config import SiteConfig
 from notegen.emit.site import card_pages
-from notegen.emit.site.study import CHUNK_BYTES, DATA_DIR, INDEX, group_by_page, study_data
+from notegen.emit.site.pages import site_pages
+from notegen.emit.site.study import CHUNK_BYTES, DATA_DIR, INDEX, study_data
 from notegen.ir import Card, Chapter, Deck
 from notegen.render import Renderer
 
@@ -56,22 +57,26 @@ def _study_data(docs: Path) -> tuple[dict[str, Any], list[list[list[str]]]]:
 
 
 def _write_study(site: Path, deck: Deck) -> None:
-    rendered = [r for r, _ in Renderer(SEED.parent).cards(deck.cards)]
-    for path, text in study_data(deck.cards, rendered, card_pages(deck)).items():
+    pages = site_pages(deck)
+    cards = [card for page in pages for card in page.cards]
+    rendered = [r for r, _ in Renderer(SEED.parent).cards(cards)]
+    for path, text in study_data(pages, rendered).items():
         (site / path).parent.mkdir(parents=True, exist_ok=True)
         (site / path).write_text(text, encoding="utf-8")
 
 
 def test_study_data_holds_every_card_once_in_page_order(seed_deck: Deck, tmp_path: Path) -> None:
     renderer = Renderer(SEED.parent)
-    pages = card_pages(seed_deck)
     _write_study(tmp_path, seed_deck)
     index, chunks = _study_data(tmp_path)
-    by_page = group_by_page(seed_deck.cards, pages)
-    cards = [card for page in by_page for card in page.cards]
+    # One page a chapter (the seed has no folders), linked as the site links it.
+    chapters = seed_deck.chapters
+    cards = [card for chapter in chapters for card in chapter.cards]
     assert index["ids"] == [card.id for card in cards]
     assert sorted(index["ids"]) == sorted(card.id for card in seed_deck.cards)
-    assert index["pages"] == [[p.url, p.title, len(p.cards)] for p in by_page]
+    assert index["pages"] == [[page.address, chapter.title, len(chapter.cards)]
+                              for page, chapter in zip(site_pages(seed_deck), chapters,
+                                                       strict=True)]
     rows = [row for chunk in chunks for row in chunk]
     for card, row in zip(cards, rows, strict=True):
         rendered, _ = renderer.card(card)

@@ -231,10 +231,12 @@ class Ledger:
         the last one written, even when the clock says otherwise (a constant
         SOURCE_DATE_EPOCH, a clock behind the last build's)."""
         entry = self.by_id.get(card_id)
-        if entry is None or not entry.fingerprint:
+        if entry is None:
             return now
-        if entry.fingerprint == fingerprint:
+        if entry.fingerprint == fingerprint:  # unchanged, a card with no note (no answer) too
             return entry.changed
+        if not entry.fingerprint:
+            return now
         # The last time the ledger can write (year 99999) is as far as it goes.
         return min(max(now, entry.changed + 1), _LAST_TIME)
 

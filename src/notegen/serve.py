@@ -32,9 +32,10 @@ import click
 import watchfiles
 
 from .build import BuildReport, build, moved_notice, summary
-from .config import LEDGER_NAME, SiteConfig
+from .config import SiteConfig
 from .diagnostics import Diagnostic, NotegenError, Severity, error, from_os_error
 from .progress import Progress
+from .stamp import is_input
 
 HOST = "127.0.0.1"
 RELOAD_PATH = "/.notegen/reload"
@@ -119,17 +120,6 @@ def _clock() -> str:
 
 # --- what a build reads ---------------------------------------------------------------------
 
-class _NotesFilter(watchfiles.DefaultFilter):
-    """Files of the notes folder a build reads: not the ledger, which every build rewrites,
-    nor what editors and tools leave beside a file (swap files, backups, .git)."""
-
-    def __call__(self, change: watchfiles.Change, path: str) -> bool:
-        return super().__call__(change, path) and not Path(path).name.startswith(LEDGER_NAME)
-
-
-_is_input = _NotesFilter()
-
-
 class _Inputs:
     """What a build reads: the notes folder's files and the site's mkdocs.yml."""
 
@@ -140,8 +130,9 @@ class _Inputs:
 
     def changes(self) -> Iterator[None]:
         """Yields each time the content of an input has changed, until interrupted."""
-        watch = watchfiles.watch(self._notes, watch_filter=_is_input,
-                                 rust_timeout=_CONFIG_CHECK_MS, yield_on_timeout=True)
+        watch = watchfiles.watch(
+            self._notes, watch_filter=lambda change, path: is_input(path, change),
+            rust_timeout=_CONFIG_CHECK_MS, yield_on_timeout=True)
         for turn, events in enumerate(watch):
             # The first turn comes once the watch is set up: a note saved before is seen then.
             notes_changed = (bool(events) or turn == 0) and self._notes_files.changed()
@@ -151,7 +142,7 @@ class _Inputs:
 
 def note_files(notes: Path) -> list[Path]:
     return [p for p in notes.rglob("*")
-            if _is_input(watchfiles.Change.modified, str(p)) and p.is_file()]
+            if is_input(str(p)) and p.is_file()]
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,10 +9,11 @@ warnings the notes still hold. This module loads nothing of the pipeline, so tha
 comes before MkDocs, the renderer or the readers are imported.
 
 Notes and settings are compared by content, images and other files of the notes folder by
-size and modification time. A site configuration whose effect reaches beyond what this sees
-(``INHERIT``, ``hooks``, a theme's ``custom_dir``, plugins other than search, CSS or scripts
-of the user's own) always builds, as do notes holding a linked folder. Deleting the stamp, or
-the whole ``.notegen`` folder, only makes the next build a full one.
+size and modification time; ``is_input`` says which files count (``notegen serve`` watches
+the same ones). A site configuration whose effect reaches beyond what this sees (``INHERIT``,
+``hooks``, a theme's ``custom_dir``, plugins other than search, CSS or scripts of the user's
+own) always builds. Deleting the stamp, or the whole ``.notegen`` folder, only makes the next
+build a full one.
 """
 
 from __future__ import annotations
@@ -25,16 +26,34 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import watchfiles
+
 from . import __version__
 from .cache import digest
 from .config import LEDGER_NAME, Output, SiteConfig
 from .diagnostics import Diagnostic, Severity, display_path
+from .read import NOTE_SUFFIXES
 
 STAMP_NAME = ".notegen/stamp.json"  # inside the output folder
 SITE_HOME = "site/index.html"
-_BY_CONTENT = (".md", ".markdown", ".yml", ".yaml")
+_BY_CONTENT = (*NOTE_SUFFIXES, ".yml", ".yaml")
 _CODE = Path(__file__).resolve().parent
 _SEARCH = ("search", "material/search")
+
+
+class _Inputs(watchfiles.DefaultFilter):
+    """Files of the notes folder a build reads: not the ledger, which every build rewrites,
+    nor what editors and tools leave beside a file (swap files, backups, .git)."""
+
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        return super().__call__(change, path) and not Path(path).name.startswith(LEDGER_NAME)
+
+
+_INPUTS = _Inputs()
+
+
+def is_input(path: str, change: watchfiles.Change = watchfiles.Change.modified) -> bool:
+    return _INPUTS(change, path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +156,7 @@ def _digest(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | No
             parts += [os.path.realpath(site_config.file), site_config.file.read_bytes()]
         except OSError:
             return None
-    files = _notes_files(notes)
-    return None if files is None else digest(*parts, *files)
+    return digest(*parts, *_notes_files(notes))
 
 
 def _self_contained(site_config: SiteConfig) -> bool:
@@ -168,17 +186,16 @@ def _packages() -> Iterator[str]:
             yield from sorted(n for n in os.listdir(folder) if n.endswith(".dist-info"))
 
 
-def _notes_files(notes: Path) -> list[str | bytes] | None:
-    """Every file under the notes folder but the ledger, and ``.git``'s."""
+def _notes_files(notes: Path) -> list[str | bytes]:
+    """Every file under the notes folder a build reads. (A linked folder is not entered: the
+    build does not read through one either.)"""
     parts: list[str | bytes] = []
     for root, dirs, files in os.walk(notes):
-        dirs[:] = sorted(d for d in dirs if d != ".git")
-        if any(os.path.islink(os.path.join(root, d)) for d in dirs):
-            return None  # its files may change where this does not look
+        dirs[:] = sorted(d for d in dirs if is_input(os.path.join(root, d)))
         for name in sorted(files):
-            if name.startswith(LEDGER_NAME):
-                continue
             path = os.path.join(root, name)
+            if not is_input(path):
+                continue
             parts.append(path)
             try:
                 info = os.stat(path)

@@ -116,6 +116,5 @@ def _pages(deck: Deck, pages: Sequence[SitePage], renderer: Renderer, apkg_name:
         folder = page.path.removesuffix("index.md")
         statics.extend(StaticFile(folder + media.name, media.file) for media in content.media)
         problems.extend(content.problems)
-    addresses = {card.id: page.address for page in pages for card in page.cards}
-    generated = study_data(cards, [r for r, _ in results], addresses)
+    generated = study_data(pages, [r for r, _ in results])
     return built, statics, generated, problems

@@ -13,13 +13,12 @@ another build's cards: it fails to load them instead, and study.js asks for a re
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 from ...cache import digest
-from ...ir import Card
 from ...render import RenderedCard
+from .pages import SitePage
 
 DATA_DIR = "assets/study"
 """Where the data lives in the site; study.js knows it too."""
@@ -28,44 +27,18 @@ STUDY_PAGE = "study/index.md"
 CHUNK_BYTES = 48_000
 """About one screen of a phone's patience on a slow line; a chunk never splits a card."""
 
-@dataclass(frozen=True, slots=True)
-class StudyPage:
-    """A site page with cards: the page the study mode offers them on."""
-
-    url: str
-    """Relative to the site root, as links to the page are written (``slug/index.html``)."""
-    title: str
-    cards: tuple[Card, ...]
-
-
-def study_data(cards: Sequence[Card], rendered: Sequence[RenderedCard],
-               pages: Mapping[str, str]) -> dict[str, str]:
-    """The data's scripts by their path in the site: every card as rendered for its page
-    (``pages`` maps each card id to that page), so that a studied card shows what the page
-    shows."""
-    html = {card.id: [r.site_question, r.answer, r.context]
-            for card, r in zip(cards, rendered, strict=True)}
-    study_pages = group_by_page(cards, pages)
+def study_data(pages: Sequence[SitePage], rendered: Sequence[RenderedCard]) -> dict[str, str]:
+    """The data's scripts by their path in the site: every card of the pages, in their order,
+    as ``rendered`` holds it for its page, so that a studied card shows what the page shows."""
     files: dict[str, str] = {}
     chunks = []
-    for chunk in chunked([html[card.id] for page in study_pages for card in page.cards]):
-        payload = json.dumps(chunk, ensure_ascii=False, separators=(",", ":"))
+    for chunk in chunked([[r.site_question, r.answer, r.context] for r in rendered]):
+        payload = _json(chunk)
         name = digest(payload)[:16]
         files[f"{DATA_DIR}/{name}.js"] = _script(name, payload)
         chunks.append([name, len(chunk)])
-    index = json.dumps(_index(study_pages, chunks), ensure_ascii=False, separators=(",", ":"))
-    files[f"{DATA_DIR}/{INDEX}.js"] = _script(INDEX, index)
+    files[f"{DATA_DIR}/{INDEX}.js"] = _script(INDEX, _json(_index(pages, chunks)))
     return files
-
-
-def group_by_page(cards: Sequence[Card], pages: Mapping[str, str]) -> list[StudyPage]:
-    """The cards of each page, pages in the order their first card comes in the notes (as
-    the navigation lists them), cards in note order within a page."""
-    by_url: dict[str, list[Card]] = {}
-    for card in cards:
-        by_url.setdefault(pages[card.id], []).append(card)
-    return [StudyPage(url, " / ".join(group[0].deck_path), tuple(group))
-            for url, group in by_url.items()]
 
 
 def chunked(items: Sequence[list[str]]) -> list[list[list[str]]]:
@@ -83,17 +56,21 @@ def chunked(items: Sequence[list[str]]) -> list[list[list[str]]]:
     return chunks
 
 
-def _index(pages: Sequence[StudyPage], chunks: list[list[Any]]) -> dict[str, Any]:
+def _index(pages: Sequence[SitePage], chunks: list[list[Any]]) -> dict[str, Any]:
     tags = sorted({tag for page in pages for card in page.cards for tag in card.tags})
     number = {tag: n for n, tag in enumerate(tags)}
     cards = [card for page in pages for card in page.cards]
     return {
-        "pages": [[page.url, page.title, len(page.cards)] for page in pages],
+        "pages": [[page.address, " / ".join(page.deck_path), len(page.cards)] for page in pages],
         "ids": [card.id for card in cards],
         "tags": tags,
         "cardTags": [[number[tag] for tag in card.tags] for card in cards],
         "chunks": chunks,
     }
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _script(name: str, payload: str) -> str:
