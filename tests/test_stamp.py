@@ -173,3 +173,11 @@ def test_a_failed_build_after_a_good_one_keeps_the_outputs_up_to_date(project: P
     assert notegen("build", cwd=project).returncode == 1
     note.write_bytes(good)
     assert UNCHANGED in notegen("build", cwd=project).stdout
+
+
+def test_what_editors_leave_beside_a_note_changes_nothing(project: Path) -> None:
+    """A swap file or a backup is not read by the build (serve does not watch it either)."""
+    assert notegen("build", cwd=project).returncode == 0
+    (project / "notes" / ".ml.md.swp").write_bytes(b"\0vim swap")
+    (project / "notes" / "ml.md~").write_text(NOTE, encoding="utf-8")
+    assert UNCHANGED in notegen("build", cwd=project).stdout
