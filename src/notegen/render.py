@@ -158,6 +158,8 @@ class Renderer:
         self._titles = math_parser()
         self._found: dict[tuple[Path, str], _Found] = {}
         self._salt = digest(_SALT, str(self._root))
+        self._done: dict[Card, tuple[RenderedCard, tuple[Diagnostic, ...]]] = {}
+        """This build's results: each emitter asks for every card."""
 
     # --- the contract ------------------------------------------------------------------------
 
@@ -168,14 +170,19 @@ class Renderer:
               ) -> list[tuple[RenderedCard, tuple[Diagnostic, ...]]]:
         """Every card, in order: from the cache where it holds them, the rest rendered (on
         every core when there are many, or on ``workers`` processes)."""
-        keys = [self._card_key(card) for card in cards]
+        done = self._done
+        new = [card for card in dict.fromkeys(cards) if card not in done]
+        keys = [self._card_key(card) for card in new]
         entries = [self._cached(key) for key in keys]
         missing = [i for i, entry in enumerate(entries) if entry is None]
-        for i, entry in zip(missing, self._render_all([cards[i] for i in missing], workers),
-                            strict=True):
-            entries[i] = entry
-            self._store(keys[i], entry)
-        return [_card_result(entry) for entry in entries if entry is not None]
+        for i, rendered in zip(missing, self._render_all([new[i] for i in missing], workers),
+                               strict=True):
+            entries[i] = rendered
+            self._store(keys[i], rendered)
+        for card, entry in zip(new, entries, strict=True):
+            assert entry is not None
+            done[card] = _card_result(entry)
+        return [done[card] for card in cards]
 
     def passage(self, path: str, first_line: int, text: str) -> Rendered:
         """Chapter text (its meta lines, a section's introduction) as HTML, with its media."""

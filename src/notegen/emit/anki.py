@@ -9,11 +9,16 @@ card is updated in place. The package is byte-identical for the same input.
 
 from __future__ import annotations
 
+import errno
 import hashlib
-import io
+import itertools
+import json
+import os
 import re
+import sqlite3
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -221,30 +226,29 @@ def _fingerprint(fields: Sequence[str], tags: Sequence[str], subdeck: str, model
 def _write(decks: list[genanki.Deck], media: Mapping[str, Media], path: Path,
            oldest: int) -> None:
     """genanki numbers notes and cards from the timestamp it is given: the oldest note's
-    time, so the same notes give the same ids. Then fix the zip's own timestamps."""
-    staged = path.parent / ".media"
-    staged.mkdir(parents=True, exist_ok=True)
-    media_files = []
-    for name in sorted(media):
-        target = staged / name
-        target.write_bytes(media[name].file.read_bytes())
-        media_files.append(str(target))
-    buffer = io.BytesIO()
-    genanki.Package(decks, media_files=media_files).write_to_file(buffer, timestamp=oldest)
-    path.write_bytes(_normalized_zip(buffer.getvalue()))
-    for file in media_files:
-        Path(file).unlink()
-    staged.rmdir()
+    time, so the same notes give the same ids. The zip is written here rather than by
+    genanki, with fixed timestamps and modes, so the same notes give the same bytes."""
+    database = path.with_name(path.name + ".anki2")
+    try:
+        with closing(sqlite3.connect(database)) as connection:
+            genanki.Package(decks).write_to_db(connection.cursor(), oldest,
+                                               itertools.count(oldest * 1000))
+            connection.commit()
+    except sqlite3.Error as exc:  # as the OSError it stands for, which the caller reports
+        code = errno.ENOSPC if exc.sqlite_errorname == "SQLITE_FULL" else errno.EIO
+        raise OSError(code, os.strerror(code), str(database)) from exc
+    names = sorted(media)
+    with zipfile.ZipFile(path, "w") as package:
+        _add(package, "collection.anki2", database.read_bytes())
+        _add(package, "media", json.dumps(dict(enumerate(names))).encode())
+        for index, name in enumerate(names):
+            _add(package, str(index), media[name].file.read_bytes())
+    database.unlink()
 
 
-def _normalized_zip(data: bytes) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
-            entry.external_attr = 0o644 << 16
-            entry.create_system = 3
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
+def _add(package: zipfile.ZipFile, name: str, data: bytes) -> None:
+    entry = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
+    entry.external_attr = 0o644 << 16
+    entry.create_system = 3
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    package.writestr(entry, data)
