@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Dialog
 
 from notegen.build import BuildReport, build
 from notegen.config import SiteConfig
-from notegen.diagnostics import NotegenError
+from notegen.diagnostics import NotegenError, display_path
 from notegen.emit.site.pages import site_pages
 
 from .sitetools import Watched, serving
@@ -140,4 +140,14 @@ def test_a_missing_extra_file_is_an_error(tmp_path: Path) -> None:
     messages = [str(d) for d in failed.value.diagnostics]
     assert any("extra_css: gone.css: no such file" in m for m in messages)
     assert any("extra_css: ../outside.css" in m for m in messages)
+    assert not (tmp_path / "out" / "site").exists()
+
+
+def test_extra_files_written_as_one_name_are_one_error(tmp_path: Path) -> None:
+    notes, config = _user_files_site(tmp_path, "extra_css: css/mine.css\n")
+    with pytest.raises(NotegenError) as failed:
+        build(notes, tmp_path / "out", SiteConfig.load(config))
+    assert [str(d) for d in failed.value.diagnostics] == [
+        f"{display_path(config)}: error: extra_css must be a list of files, such as "
+        "`extra_css: [css/mine.css]`"]
     assert not (tmp_path / "out" / "site").exists()

@@ -73,7 +73,7 @@ def build_site(deck: Deck, renderer: Renderer, out: Path, apkg_name: str,
         raw = mkdocs_config(site_config, site_config.name or deck.name, out / "docs",
                             out / "site", nav_config(labels, pages), site)
         for key in ("extra_css", "extra_javascript"):
-            found, wrong = user_files(site_config.raw.get(key) or [], key, site_config.file,
+            found, wrong = user_files(site_config.raw.get(key), key, site_config.file,
                                       str(site_config.raw.get("docs_dir") or "docs"),
                                       site.where)
             if wrong:
