@@ -227,7 +227,8 @@ def test_deleted_ledger_means_a_fresh_start(notes_copy: Path, tmp_path: Path) ->
 def _rebuild_ledger(notes: Path) -> dict[str, str]:
     """Identify the notes' cards and save the ledger, as a build does; title → match."""
     loaded = load([notes], None)
-    loaded.ledger.updated(loaded.identified, loaded.notes_root, {}, 1_700_000_000).save()
+    loaded.ledger.updated(loaded.identified, loaded.notes_root, {}, 1_700_000_000).write(
+        loaded.ledger.path)
     return {c.title: loaded.identified.matches[c.id].value for c in loaded.deck.cards}
 
 

@@ -46,7 +46,7 @@ ENTRY = st.builds(
 @given(entries=st.lists(ENTRY, max_size=6, unique_by=lambda e: e.id))
 def test_any_text_round_trips_through_the_ledger(tmp_path: Path, entries: list[Entry]) -> None:
     path = tmp_path / LEDGER_NAME
-    Ledger(path, tuple(entries)).save()
+    Ledger(path, tuple(entries)).write(path)
     assert Ledger.load(path).entries == tuple(entries)
 
 
@@ -88,7 +88,7 @@ def test_a_ledger_of_the_first_format_is_rewritten_in_the_current_one(tmp_path: 
     path = tmp_path / LEDGER_NAME
     shutil.copy(V1, path)
     old = Ledger.load(path)
-    old.save()
+    old.write(path)
     assert path.read_bytes() != V1.read_bytes()
     assert Ledger.load(path).entries == old.entries
 

@@ -4,7 +4,7 @@ bounded levels, and the notes' terms found in one pass."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -80,7 +80,7 @@ def test_large_groups_are_named_after_their_first_and_last_page() -> None:
     assert groups[0] == f"{escape('<Page 0>')} … {escape(f'<Page {FANOUT // 2}>')}"
 
 
-def _reference(texts: Sequence[str], known: Callable[[str], bool]) -> list[str]:
+def _reference(texts: Sequence[str]) -> list[str]:
     """Term discovery as first written: every n-gram of every text counted one by one."""
     counts: Counter[str] = Counter()
     for text in texts:
@@ -93,7 +93,7 @@ def _reference(texts: Sequence[str], known: Callable[[str], bool]) -> list[str]:
             extended[part] = max(extended[part], count)
     found = [gram for gram, count in counts.items()
              if 3 <= len(gram) <= terms._LONGEST and count >= terms._MIN_COUNT
-             and not known(gram) and gram[0] not in terms._EDGE and gram[-1] not in terms._EDGE
+             and gram[0] not in terms._EDGE and gram[-1] not in terms._EDGE
              and extended[gram] < 0.8 * count and terms._cohesive(gram, counts)]
     return sorted(found, key=lambda t: (-len(t), -counts[t], t))
 
@@ -105,7 +105,4 @@ _CHINESE = st.text(alphabet="过拟合交叉熵梯度消失的和是注意力机
 @given(st.lists(st.one_of(_CHINESE, st.sampled_from(["过拟合问题", "交叉熵损失", "x 过拟合 y"])),
                 max_size=30))
 def test_terms_are_those_counting_every_ngram_would_find(texts: list[str]) -> None:
-    def known(word: str) -> bool:
-        return word == "注意力"
-
-    assert terms.discover(texts, known) == _reference(texts, known)
+    assert terms.discover(texts) == _reference(texts)

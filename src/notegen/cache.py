@@ -95,7 +95,12 @@ class Cache:
         for stale in self.folder.glob("*.bin.*"):  # left by a build killed while saving
             stale.unlink(missing_ok=True)
         for name, table in self._tables.items():
-            target = self.folder / f"{name}.bin"
-            pending = target.with_name(f"{target.name}.{os.getpid()}")
-            pending.write_bytes(marshal.dumps((_SALT, table.entries)))
-            os.replace(pending, target)
+            write_atomically(self.folder / f"{name}.bin", marshal.dumps((_SALT, table.entries)))
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write by way of a file beside ``target`` (named ``target.PID``, which a killed build
+    leaves), so that a reader finds the old file or the new one, whole."""
+    pending = target.with_name(f"{target.name}.{os.getpid()}")
+    pending.write_bytes(data)
+    os.replace(pending, target)

@@ -255,12 +255,6 @@ class Ledger:
             (replace(e, retired=True) for e in identified.retired), key=lambda e: e.id)
         return Ledger(self.path, (*live, *retired), existed=True)
 
-    def save(self) -> None:
-        """Write atomically: a crash never leaves half a ledger."""
-        pending = self.path.with_name(self.path.name + ".new")
-        self.write(pending)
-        os.replace(pending, self.path)
-
     def write(self, file: Path) -> None:
         """Write the ledger to a file: beside its place, to be moved there once the build is
         out."""

@@ -29,7 +29,7 @@ from pathlib import Path
 import watchfiles
 
 from . import __version__
-from .cache import digest
+from .cache import digest, write_atomically
 from .config import LEDGER_NAME, Output, SiteConfig
 from .diagnostics import Diagnostic, Severity, display_path
 from .read import NOTE_SUFFIXES
@@ -127,9 +127,7 @@ class Inputs:
             return
         outputs = [*([built.apkg.name] if built.apkg else []),
                    *(["site", SITE_HOME] if built.site else [])]
-        target = self.out / STAMP_NAME
-        pending = target.with_name(f"{target.name}.{os.getpid()}")
-        pending.write_text(json.dumps({
+        write_atomically(self.out / STAMP_NAME, json.dumps({
             "inputs": self.digest, "ledger": _content(self.ledger),
             "outputs": _state(self.out, outputs),
             "deck": built.deck, "cards": built.cards, "chapters": built.chapters,
@@ -137,8 +135,7 @@ class Inputs:
             "apkg": built.apkg.name if built.apkg else None, "site": built.site is not None,
             "problems": [[p.path, p.line, p.col, p.severity.value, p.message]
                          for p in built.problems],
-        }, ensure_ascii=False), encoding="utf-8")
-        os.replace(pending, target)
+        }, ensure_ascii=False).encode("utf-8"))
 
 
 def _digest(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None,

@@ -17,7 +17,7 @@ import re
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -29,11 +29,10 @@ _MIN_COUNT = 4
 _LONGEST = 5
 
 
-def discover(texts: Sequence[str], known: Callable[[str], bool] = lambda _: False
-             ) -> list[str]:
-    """Recurring, cohesive Chinese n-grams of the texts, longest first; words already
-    ``known`` to the segmenter are left out. Time linear in the texts: every run of Chinese
-    characters is cut into n-grams once, however often it recurs."""
+def discover(texts: Sequence[str]) -> list[str]:
+    """Recurring, cohesive Chinese n-grams of the texts, longest first (the caller leaves out
+    those jieba knows). Time linear in the texts: every run of Chinese characters is cut
+    into n-grams once, however often it recurs."""
     runs = Counter(run for text in texts for run in _HAN_RUN.findall(text))
     counts: Counter[str] = Counter()
     for run, times in runs.items():
@@ -53,7 +52,7 @@ def discover(texts: Sequence[str], known: Callable[[str], bool] = lambda _: Fals
         gram for gram, count in counts.items()
         if 3 <= len(gram) <= _LONGEST and count >= _MIN_COUNT
         and gram[0] not in _EDGE and gram[-1] not in _EDGE
-        and extended[gram] < 0.8 * count and _cohesive(gram, counts) and not known(gram)
+        and extended[gram] < 0.8 * count and _cohesive(gram, counts)
     ]
     return sorted(terms, key=lambda t: (-len(t), -counts[t], t))
 

@@ -24,7 +24,7 @@ from ...ir import Deck
 from ...render import Renderer
 from .assets import StaticFile, own_files, user_files
 from .chinese import Chinese
-from .mkdocs import mkdocs_config, reuse_salt, run_mkdocs, settings
+from .mkdocs import listed, mkdocs_config, reuse_salt, run_mkdocs, settings
 from .nav import nav_config
 from .pages import (
     HOME,
@@ -73,7 +73,8 @@ def build_site(deck: Deck, renderer: Renderer, out: Path, apkg_name: str,
         raw = mkdocs_config(site_config, site_config.name or deck.name, out / "docs",
                             out / "site", nav_config(labels, pages), site)
         for key in ("extra_css", "extra_javascript"):
-            found, wrong = user_files(site_config.raw.get(key), key, site_config.file,
+            found, wrong = user_files(listed(site_config.raw.get(key), key, site.where),
+                                      key, site_config.file,
                                       str(site_config.raw.get("docs_dir") or "docs"),
                                       site.where)
             if wrong:

@@ -7,7 +7,7 @@ MkDocs copies each from where it lies; nothing is staged in between.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -64,18 +64,13 @@ def _tree(source: Path, uri: str) -> Iterator[StaticFile]:
             yield StaticFile(f"{uri}/{file.relative_to(source).as_posix()}", file)
 
 
-def user_files(entries: Any, key: str, config_file: Path | None, docs_dir: str,
+def user_files(entries: Sequence[Any], key: str, config_file: Path | None, docs_dir: str,
                where: str) -> tuple[list[StaticFile], list[Diagnostic]]:
     """The local files a user's ``extra_css`` or ``extra_javascript`` names, looked up in
     their docs folder, then beside ``mkdocs.yml``; a name that leaves that folder or names
-    no file is an error (the page would link to nothing), and so is a setting that is not a
-    list."""
-    if config_file is None or entries is None:
+    no file is an error (the page would link to nothing)."""
+    if config_file is None:
         return [], []
-    if not isinstance(entries, list):
-        example = entries if isinstance(entries, str) else "style.css"
-        return [], [error(where, f"{key} must be a list of files, such as "
-                          f"`{key}: [{example}]`")]
     base = config_file.resolve().parent
     found: list[StaticFile] = []
     problems: list[Diagnostic] = []

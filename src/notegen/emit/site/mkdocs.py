@@ -43,6 +43,9 @@ class Settings:
     search: Mapping[str, Any] | None
     """Options of the search plugin; None when the site has no search."""
     dictionaries: Dictionaries
+    plugins: tuple[tuple[str, dict[str, Any]], ...]
+    """The user's plugins that run as they are (not search, nor those notegen drops), with
+    their options."""
     others: bool
     """Whether plugins or hooks of the user's own run too."""
 
@@ -52,6 +55,8 @@ def settings(deck: Deck, site_config: SiteConfig) -> Settings:
     where = _where(site_config)
     plugins = _named(raw.get("plugins") or ["search"], "plugins", where)
     search = next((dict(options) for name, options in plugins if name in _SEARCH), None)
+    own = tuple((name, options) for name, options in plugins
+                if name not in (*_SEARCH, *_DROPPED))
     language = _language(deck, raw, where)
     if search is not None and language.startswith("zh"):
         # Material's Chinese defaults, and its search segments Chinese only with `lang: zh`
@@ -68,8 +73,7 @@ def settings(deck: Deck, site_config: SiteConfig) -> Settings:
     return Settings(
         where=where, language=language, search=search,
         dictionaries=Dictionaries(files.get("jieba_dict"), files.get("jieba_dict_user")),
-        others=bool(raw.get("hooks")) or any(
-            name not in (*_SEARCH, *_DROPPED) for name, _ in plugins))
+        plugins=own, others=bool(raw.get("hooks") or own))
 
 
 def mkdocs_config(site_config: SiteConfig, name: str, docs: Path, site: Path,
@@ -96,7 +100,7 @@ def mkdocs_config(site_config: SiteConfig, name: str, docs: Path, site: Path,
     extra = raw.get("extra") or {}
     if not isinstance(extra, Mapping):
         raise NotegenError(error(where, "extra should be a mapping of settings"))
-    polyfills = _paths(extra.get("polyfills"), "extra.polyfills", where)
+    polyfills = listed(extra.get("polyfills"), "extra.polyfills", where)
     raw.update(
         # The theme prints the site's name as it is, in the header and in every page title.
         site_name=escape(name),
@@ -110,11 +114,9 @@ def mkdocs_config(site_config: SiteConfig, name: str, docs: Path, site: Path,
         markdown_extensions=[{n: options} if options else n for n, options in _named(
             raw.get("markdown_extensions") or [], "markdown_extensions", where)],
         extra={**extra, "polyfills": [*POLYFILLS, *polyfills]},
-        plugins=[{n: options} if options else n
-                 for n, options in _named(raw.get("plugins") or [], "plugins", where)
-                 if n not in (*_SEARCH, *_DROPPED)],
-        extra_css=[*_paths(raw.get("extra_css"), "extra_css", where), *stylesheets()],
-        extra_javascript=[*_paths(raw.get("extra_javascript"), "extra_javascript", where),
+        plugins=[{n: options} if options else n for n, options in settings.plugins],
+        extra_css=[*listed(raw.get("extra_css"), "extra_css", where), *stylesheets()],
+        extra_javascript=[*listed(raw.get("extra_javascript"), "extra_javascript", where),
                           *scripts()],
     )
     raw.pop("INHERIT", None)
@@ -171,7 +173,8 @@ def _named(value: Any, key: str, where: str) -> list[tuple[str, dict[str, Any]]]
     return items
 
 
-def _paths(value: Any, key: str, where: str) -> list[Any]:
+def listed(value: Any, key: str, where: str) -> list[Any]:
+    """A setting of file paths as a list: one path may be written alone."""
     items = value if isinstance(value, list) else [value] if value else []
     if not all(isinstance(item, str | Mapping) for item in items):
         raise NotegenError(error(where, f"{key} should be a list of file paths"))
