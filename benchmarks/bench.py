@@ -9,8 +9,9 @@ notegen's syntax and the same cards in ankdown's, then measures:
   ``ankdown --highlight`` on the same cards: CPU time (user + sys of the child and the workers
   it waited for), wall time, peak memory, and notegen's ratio to ankdown, for a cold full
   build, a cold deck-only build (when ``--only`` exists), a rebuild with nothing changed and a
-  rebuild after one answer was edited. Each figure is the median of ``--repeat`` runs, after
-  one warm-up run of each tool;
+  rebuild after one answer was edited (in the one file, and in the same notes written in a
+  file a topic). Each figure is the median of ``--repeat`` runs, after one warm-up run of
+  each tool;
 - where one build spends its time, stage by stage, from an in-process build sampled every
   millisecond;
 - what a phone downloads before its first search result (headless chromium, one chapter page,
@@ -127,16 +128,21 @@ def _edit_point(n: int) -> str:
     return f"当 $x_{{{n}}} \\to 0$ 时"
 
 
-def synthetic_notes(folder: Path, cards: int, seed: int = 7) -> None:
-    """The cards as notegen reads them: one file, ``#`` chapters, ``##`` numbered questions."""
-    lines: list[str] = []
+def synthetic_notes(folder: Path, cards: int, seed: int = 7, by_topic: bool = False) -> None:
+    """The cards as notegen reads them: ``#`` chapters, ``##`` numbered questions, in one
+    file, or ``by_topic`` in a file for each topic (the word that ends a chapter's title,
+    which names its subdeck and page)."""
+    files: dict[str, list[str]] = {}
     for chapter in synthetic_deck(cards, seed):
+        topic = chapter.title.split()[-1] if by_topic else "notes"
+        lines = files.setdefault(topic, [])
         lines += [f"# {chapter.title}", "", "2024年1月1日 10:00", ""]
         for card in chapter.cards:
             number = card.number % CARDS_PER_CHAPTER + 1
             lines += [f"## {number}. {card.title}（{card.ref}）", "", *card.answer, ""]
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "notes.md").write_text("\n".join(lines), encoding="utf-8")
+    for topic, lines in files.items():
+        (folder / f"{topic}.md").write_text("\n".join(lines), encoding="utf-8")
 
 
 def ankdown_notes(folder: Path, cards: int, seed: int = 7) -> None:
@@ -156,20 +162,26 @@ def _ankdown_math(text: str) -> str:
     return re.sub(r"\$(.+?)\$", r"\\(\1\\)", text)
 
 
-def write_project(work: Path, cards: int) -> None:
-    """The cards in both syntaxes, and the site's mkdocs.yml."""
+def write_project(work: Path, cards: int, by_topic: bool = False) -> None:
+    """The cards in notegen's syntax and the site's mkdocs.yml: in one file, and ``by_topic``
+    in a file a topic too (a project of its own, in ``topics/``); and in ankdown's syntax."""
     synthetic_notes(work / "notes", cards)
-    ankdown_notes(work / "ankdown", cards)
     (work / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    if by_topic:
+        synthetic_notes(work / "topics" / "notes", cards, by_topic=True)
+        (work / "topics" / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    ankdown_notes(work / "ankdown", cards)
 
 
-def edit_answer(note: Path, card: int, mark: str) -> None:
-    """Add ``mark`` to the first line of one card's answer."""
-    text = note.read_text(encoding="utf-8")
+def edit_answer(notes: Path, card: int, mark: str) -> None:
+    """Add ``mark`` to the first line of one card's answer, in whichever note holds it."""
     point = _edit_point(card)
-    if point not in text:
-        raise ValueError(f"card {card} is not in {note}")
-    note.write_text(text.replace(point, f"{point}（{mark}）", 1), encoding="utf-8")
+    for note in sorted(notes.glob("*.md")):
+        text = note.read_text(encoding="utf-8")
+        if point in text:
+            note.write_text(text.replace(point, f"{point}（{mark}）", 1), encoding="utf-8")
+            return
+    raise ValueError(f"card {card} is not in {notes}")
 
 
 # ---- running a command and measuring it ----
@@ -310,6 +322,8 @@ class Timings:
     cold_deck: Run | None
     unchanged: Run
     edited: Run
+    edited_topic: Run
+    """The same edit, to the same notes written in a file a topic."""
     ankdown: Run | None
     cache_bytes: int | None
     """Size on disk of what the build keeps beside its outputs, when it keeps anything."""
@@ -356,16 +370,22 @@ def time_builds(work: Path, cards: int, repeat: int, features: Features,
         shutil.rmtree(work / "out")
         runs.setdefault("cold_full", []).append(measure(notegen_build(work / "out"), work))
         runs.setdefault("unchanged", []).append(measure(notegen_build(work / "out"), work))
-        edit_answer(work / "notes" / "notes.md", (round_ * 997 + cards // 2) % cards,
-                    f"修订{round_}")
+        edited = (round_ * 997 + cards // 2) % cards
+        edit_answer(work / "notes", edited, f"修订{round_}")
         runs.setdefault("edited", []).append(measure(notegen_build(work / "out"), work))
+        topics = work / "topics"
+        if round_ == 0:
+            measure(notegen_build(topics / "out"), topics)
+        edit_answer(topics / "notes", edited, f"修订{round_}")
+        runs.setdefault("edited_topic", []).append(measure(notegen_build(topics / "out"), topics))
         if features.only:
             shutil.rmtree(work / "deck-only", ignore_errors=True)
             runs.setdefault("cold_deck", []).append(
                 measure(notegen_build(work / "deck-only", "--only", "anki"), work))
     medians = {name: median_run(found) for name, found in runs.items()}
     return Timings(medians["cold_full"], medians.get("cold_deck"), medians["unchanged"],
-                   medians["edited"], medians.get("ankdown"), _kept_bytes(work / "out"))
+                   medians["edited"], medians["edited_topic"], medians.get("ankdown"),
+                   _kept_bytes(work / "out"))
 
 
 def _kept_bytes(out: Path) -> int | None:
@@ -493,7 +513,7 @@ def stage_breakdown(work: Path, cards: int) -> dict[str, StageTimes]:
         shutil.rmtree(work / "out")
         builds["cold"] = profiled()
         builds["unchanged"] = profiled()
-        edit_answer(work / "notes" / "notes.md", cards // 3, "再修订")
+        edit_answer(work / "notes", cards // 3, "再修订")
         builds["one edit"] = profiled()
     return builds
 
@@ -603,6 +623,7 @@ def print_timings(timings: Timings, features: Features) -> None:
                    "not measured: `notegen build` has no --only"))
     print(_run_row("rebuild, nothing changed", timings.unchanged, base))
     print(_run_row("rebuild after one answer edited", timings.edited, base))
+    print(_run_row("  the notes in a file a topic", timings.edited_topic, base))
     if base:
         print("  (ankdown has no incremental build: each of its builds is a full one, the"
               " denominator of every ratio)")
@@ -661,7 +682,7 @@ def main() -> None:
     ankdown_command = ankdown()
     work = Path(tempfile.mkdtemp(prefix="notegen-bench-"))
     try:
-        write_project(work, args.cards)
+        write_project(work, args.cards, by_topic=True)
         ankdown_run = ankdown_build(ankdown_command, work) if ankdown_command else None
         size = (work / "notes" / "notes.md").stat().st_size
         print(f"{notegen_version()} beside ankdown {ANKDOWN_VERSION} --highlight"

@@ -68,11 +68,11 @@ def load(paths: Sequence[Path], deck_name: str | None, *, progress: Progress | N
     return identify(deck, problems, notes_root(paths), progress)
 
 
-def parse(paths: Sequence[Path], deck_name: str | None, progress: Progress | None = None
-          ) -> tuple[Deck, list[Diagnostic]]:
+def parse(paths: Sequence[Path], deck_name: str | None, progress: Progress | None = None,
+          cache: Cache | None = None) -> tuple[Deck, list[Diagnostic]]:
     """The deck the notes hold, and the warnings about them. Raises on errors in the notes."""
     (progress or Progress()).stage("parse")
-    deck, problems = parse_paths(paths, deck_name)
+    deck, problems = parse_paths(paths, deck_name, cache.table("parse") if cache else None)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
         raise NotegenError(*errors)
@@ -141,7 +141,10 @@ def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None
     refuse_overlap(out, notes, site_config.file)
     inputs = inputs or Inputs(notes, out, site_config, deck_name, outputs)
     naming = choose_deck_name(deck_name, notes, site_config)
-    deck, found = parse([notes], naming.name, progress)
+    # Read before the lock is taken: every entry is keyed by what it was made from, so no
+    # other build's cache can be stale for this one.
+    cache = Cache(out / CACHE_NAME)
+    deck, found = parse([notes], naming.name, progress, cache)
     if not deck.cards:
         raise NotegenError(*found, error(display_path(notes), "no questions found in any "
                                          "note; nothing to build"))
@@ -151,7 +154,6 @@ def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None
     fingerprints: Mapping[str, str] = {}
     with staging(out) as stage:
         # Under the lock: the ledger is the one the last build of this output wrote.
-        cache = Cache(out / CACHE_NAME)
         loaded = identify(deck, found, notes, progress, cache)
         deck = loaded.deck
         problems = list(loaded.problems)

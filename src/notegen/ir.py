@@ -7,8 +7,11 @@ IR can be compared with the notes line by line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import Enum
+from typing import Any
+
+from .diagnostics import Diagnostic, Severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,3 +138,44 @@ class Deck:
     @property
     def cards(self) -> tuple[Card, ...]:
         return tuple(card for chapter in self.chapters for card in chapter.cards)
+
+
+# --- the IR as plain values ------------------------------------------------------------------
+# For the build cache, which stores what marshal stores: a dataclass of this module (or a
+# Diagnostic) becomes ("d", its name, its fields in order…), an enum ("e", its name, its
+# value), a tuple ("t", its items…); strings, numbers and None stay as they are. Fields are
+# taken from the classes themselves, so a field added to the IR is stored with the rest.
+
+_Record = Any
+_CLASSES: dict[str, Any] = {cls.__name__: cls
+                            for cls in (Span, Card, Passage, Chapter, Deck, Diagnostic)}
+_ENUMS: dict[str, type[Enum]] = {cls.__name__: cls for cls in (CardKind, Severity)}
+_FIELDS = {name: tuple(f.name for f in fields(cls)) for name, cls in _CLASSES.items()}
+
+
+def to_record(value: Any) -> _Record:
+    if isinstance(value, tuple):
+        return ("t", *map(to_record, value))
+    if isinstance(value, Enum):
+        return ("e", type(value).__name__, value.value)
+    name = type(value).__name__
+    if name in _FIELDS and isinstance(value, _CLASSES[name]):
+        return ("d", name, *(to_record(getattr(value, f)) for f in _FIELDS[name]))
+    if value is None or isinstance(value, str | int):
+        return value
+    raise TypeError(f"not part of the IR: {value!r}")
+
+
+def from_record(record: _Record) -> Any:
+    """What ``to_record`` gave; raises KeyError, IndexError, TypeError or ValueError on
+    anything else."""
+    if not isinstance(record, tuple):
+        return record
+    kind = record[0]
+    if kind == "t":
+        return tuple(map(from_record, record[1:]))
+    if kind == "e":
+        return _ENUMS[record[1]](record[2])
+    if kind == "d":
+        return _CLASSES[record[1]](*map(from_record, record[2:]))
+    raise ValueError(f"not a record of the IR: {kind!r}")

@@ -9,14 +9,17 @@ therefore lands in exactly one card or one chapter.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from importlib import metadata
 from pathlib import Path
 
+from .cache import Table, digest
 from .diagnostics import Diagnostic, readable, warning
-from .ir import Card, Chapter, Deck, Passage, Span
+from .ir import Card, Chapter, Deck, Passage, Span, from_record, to_record
 from .ledger import natural_id
 from .read import SourceFile, default_deck_name, find_notes, humanize, read_note
 from .scan import LEADING_GLYPHS_RE, Kind, Line, scan, strip_marker, strip_number
@@ -25,9 +28,10 @@ from .styles.layout import Placed
 from .titles import clean_title, plain_text
 
 
-def parse_paths(paths: Sequence[Path], deck_name: str | None = None
+def parse_paths(paths: Sequence[Path], deck_name: str | None = None, cache: Table | None = None
                 ) -> tuple[Deck, list[Diagnostic]]:
-    """Read and parse note files and folders into one deck."""
+    """Read and parse note files and folders into one deck; ``cache`` keeps each note's
+    parse from build to build."""
     files, problems = find_notes(paths)
     sources: list[SourceFile] = []
     for path in files:
@@ -37,21 +41,72 @@ def parse_paths(paths: Sequence[Path], deck_name: str | None = None
             sources.append(source)
     if deck_name is None:
         deck_name = default_deck_name(paths, sources)
-    deck, found = parse_sources(sources, deck_name, [p for p in paths if p.is_dir()])
+    deck, found = parse_sources(sources, deck_name, [p for p in paths if p.is_dir()], cache)
     return deck, problems + found
 
 
-def parse_sources(sources: Sequence[SourceFile], deck_name: str,
-                  roots: Sequence[Path] = ()) -> tuple[Deck, list[Diagnostic]]:
+def parse_sources(sources: Sequence[SourceFile], deck_name: str, roots: Sequence[Path] = (),
+                  cache: Table | None = None) -> tuple[Deck, list[Diagnostic]]:
     chapters: list[Chapter] = []
     problems: list[Diagnostic] = []
     seen: Counter[tuple[str, str]] = Counter()
     for source in sources:
-        found, file_problems = parse_source(source, deck_name, _folders(source, roots), seen)
-        chapters.extend(found)
+        found, file_problems = _parsed(source, deck_name, _folders(source, roots), cache)
+        chapters.extend(_counted(found, seen))
         problems.extend(file_problems)
     problems.extend(_clashes(chapters))
     return Deck(deck_name, tuple(chapters)), problems
+
+
+def _parsed(source: SourceFile, deck_name: str, folders: tuple[str, ...], cache: Table | None
+            ) -> tuple[list[Chapter], list[Diagnostic]]:
+    """``parse_source``, taken from the cache when this code parsed this very note before
+    (the same text, at the same path, into the same deck and folders)."""
+    if cache is None:
+        return parse_source(source, deck_name, folders)
+    key = digest(_parse_code(), source.path, str(source.file), deck_name, str(len(folders)),
+                 *folders, "\n".join(source.lines))
+    held = cache.get(key)
+    if held is not None:
+        try:
+            chapters, problems = from_record(held)
+            return list(chapters), list(problems)
+        except (KeyError, IndexError, TypeError, ValueError):
+            pass  # not what this code writes: parse again
+    chapters, problems = parse_source(source, deck_name, folders)
+    cache.put(key, to_record((tuple(chapters), tuple(problems))))
+    return chapters, problems
+
+
+@functools.cache
+def _parse_code() -> str:
+    """notegen's code (any of it may change a parse), and the libraries that read front
+    matter and titles."""
+    root = Path(__file__).parent
+    return digest(*(item for file in sorted(root.rglob("*.py"))
+                    for item in (file.relative_to(root).as_posix(), file.read_bytes())),
+                  *(f"{name}={metadata.version(name)}"
+                    for name in ("PyYAML", "markdown-it-py", "mdit-py-plugins")))
+
+
+def _counted(chapters: list[Chapter], seen: Counter[tuple[str, str]]) -> list[Chapter]:
+    """A note's chapters, with new ids for the (chapter, title) pairs that earlier notes hold
+    too. Each note is parsed on its own, counting its pairs from the first occurrence; here
+    the count goes on from the notes before it, so the nth card of one pair in the whole deck
+    has the id of the nth occurrence, as when all the notes are parsed in one go."""
+    here: Counter[tuple[str, str]] = Counter()
+    counted = []
+    for chapter in chapters:
+        cards = []
+        for card in chapter.cards:
+            occurrence = here[card.key]
+            here[card.key] += 1
+            if earlier := seen[card.key]:
+                card = replace(card, id=natural_id(card.key, earlier + occurrence))
+            cards.append(card)
+        counted.append(replace(chapter, cards=tuple(cards)) if seen else chapter)
+    seen.update(here)
+    return counted
 
 
 def _folders(source: SourceFile, roots: Sequence[Path]) -> tuple[str, ...]:
@@ -80,11 +135,10 @@ def _clashes(chapters: Sequence[Chapter]) -> list[Diagnostic]:
     return problems
 
 
-def parse_source(source: SourceFile, deck_name: str, folders: tuple[str, ...] = (),
-                 seen: Counter[tuple[str, str]] | None = None
+def parse_source(source: SourceFile, deck_name: str, folders: tuple[str, ...] = ()
                  ) -> tuple[list[Chapter], list[Diagnostic]]:
-    """One note's chapters; ``seen`` counts the (chapter, title) pairs met so far, so that
-    a repeated pair gets an id of its own."""
+    """One note's chapters. A (chapter, title) pair that recurs in the note gets an id for
+    each occurrence (counted from the note's first; see ``_counted``)."""
     lines, problems = scan(source)
     style, found = declared_style(source)
     problems.extend(found)
@@ -99,7 +153,7 @@ def parse_source(source: SourceFile, deck_name: str, folders: tuple[str, ...] = 
             f"no questions found ({chosen.style} style); number them, mark one with "
             "<!-- notegen: question -->, or set notegen.questions in the front matter",
         ))
-    return _Assembly(doc, chosen, deck_name, folders, seen or Counter()).chapters(), problems
+    return _Assembly(doc, chosen, deck_name, folders, Counter()).chapters(), problems
 
 
 class _Assembly:
