@@ -97,14 +97,14 @@ def _counted(chapters: list[Chapter], seen: Counter[tuple[str, str]]) -> list[Ch
     here: Counter[tuple[str, str]] = Counter()
     counted = []
     for chapter in chapters:
-        cards = []
-        for card in chapter.cards:
+        cards = list(chapter.cards)
+        for n, card in enumerate(cards):
             occurrence = here[card.key]
             here[card.key] += 1
             if earlier := seen[card.key]:
-                card = replace(card, id=natural_id(card.key, earlier + occurrence))
-            cards.append(card)
-        counted.append(replace(chapter, cards=tuple(cards)) if seen else chapter)
+                cards[n] = replace(card, id=natural_id(card.key, earlier + occurrence))
+        renumbered = any(a is not b for a, b in zip(cards, chapter.cards, strict=True))
+        counted.append(replace(chapter, cards=tuple(cards)) if renumbered else chapter)
     seen.update(here)
     return counted
 
