@@ -158,8 +158,9 @@ class Renderer:
         self._titles = math_parser()
         self._found: dict[tuple[Path, str], _Found] = {}
         self._salt = digest(_SALT, str(self._root))
-        self._done: dict[Card, tuple[RenderedCard, tuple[Diagnostic, ...]]] = {}
-        """This build's results: each emitter asks for every card."""
+        self._done: dict[int, tuple[Card, tuple[RenderedCard, tuple[Diagnostic, ...]]]] = {}
+        """This build's results by the card's identity (hashing a card would hash its whole
+        text): each emitter asks for every card."""
 
     # --- the contract ------------------------------------------------------------------------
 
@@ -171,7 +172,8 @@ class Renderer:
         """Every card, in order: from the cache where it holds them, the rest rendered (on
         every core when there are many, or on ``workers`` processes)."""
         done = self._done
-        new = [card for card in dict.fromkeys(cards) if card not in done]
+        new = list({id(card): card for card in cards if done.get(id(card), (None,))[0] is not card
+                    }.values())
         keys = [self._card_key(card) for card in new]
         entries = [self._cached(key) for key in keys]
         missing = [i for i, entry in enumerate(entries) if entry is None]
@@ -181,8 +183,8 @@ class Renderer:
             self._store(keys[i], rendered)
         for card, entry in zip(new, entries, strict=True):
             assert entry is not None
-            done[card] = _card_result(entry)
-        return [done[card] for card in cards]
+            done[id(card)] = (card, _card_result(entry))
+        return [done[id(card)][1] for card in cards]
 
     def passage(self, path: str, first_line: int, text: str) -> Rendered:
         """Chapter text (its meta lines, a section's introduction) as HTML, with its media."""
