@@ -20,9 +20,10 @@ from notegen.build import load
 from notegen.cache import Cache
 from notegen.config import SiteConfig
 from notegen.emit.site import SiteReport, build_site
-from notegen.emit.site.chinese import WORD_BREAK
+from notegen.emit.site.chinese import WORD_BREAK, KeptJieba
 from notegen.emit.site.pages import site_pages
 from notegen.render import Renderer
+from notegen.terms import Jieba
 
 from .conftest import REPO_NOTES, ROOT
 
@@ -35,7 +36,8 @@ class Builds:
         self.cache_folder = work / "cache"
         self.count = 0
 
-    def build(self, cached: bool = True) -> tuple[SiteReport, Path]:
+    def build(self, cached: bool = True, jieba: KeptJieba | None = None
+              ) -> tuple[SiteReport, Path]:
         """A build (with the cache and the published site, or neither); its site."""
         self.count += 1
         out = self.work / f"out{self.count}"
@@ -45,7 +47,7 @@ class Builds:
         cache = Cache(self.cache_folder if cached else None)
         published = self.work / "published"
         report = build_site(deck, Renderer(self.notes), out, "Notes.apkg", self.config, cache,
-                            published if cached and published.exists() else None)
+                            published if cached and published.exists() else None, jieba)
         if cached:
             cache.save()
             shutil.rmtree(published, ignore_errors=True)
@@ -161,6 +163,45 @@ def test_chinese_is_cut_into_words_with_the_notes_own_terms(
     words = {word for doc in index["docs"] for field in (doc["title"], doc["text"])
              for word in field.split(WORD_BREAK)}
     assert {"过拟合", "交叉熵", "梯度消失"} <= words
+
+
+def test_a_rebuild_cuts_with_the_jieba_kept_from_the_last_as_a_fresh_one_does(
+        builds: Builds) -> None:
+    kept = KeptJieba()
+    try:
+        builds.build(jieba=kept)
+        first = kept.process
+        note = builds.notes / "deep-learning-interview-notes.md"
+        text = note.read_text(encoding="utf-8")
+        note.write_text(text.replace("添加了残差模块", "添加了残差模块（甲乙丙）"),
+                        encoding="utf-8")
+        report, site = builds.build(jieba=kept)
+        assert report.cuts == 1 and kept.process is first  # 甲乙丙, with the same terms
+        assert _index(site) == _index(builds.build(cached=False)[1])
+        # A new term of the notes' own: jieba must add it, which the kept process cannot.
+        note.write_text(text.replace("添加了残差模块", "添加了**残差连接块**"), encoding="utf-8")
+        report, site = builds.build(jieba=kept)
+        assert report.cuts and kept.process is not first
+        assert _index(site) == _index(builds.build(cached=False)[1])
+    finally:
+        kept.close()
+
+
+def _index(site: Path) -> Any:
+    return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+
+
+def test_jieba_knows_words_by_its_dictionaries_whatever_terms_it_added() -> None:
+    fresh, used = Jieba(), Jieba()
+    try:
+        used.send("cut", ["过拟合问题很多"], ["过拟合问题", "拟合问"])
+        used.receive()
+        words = ["过拟合问题", "拟合问", "过拟合问", "问题", "拟合"]
+        assert used.known(words) == fresh.known(words)
+        assert fresh.known(words)[0] is False
+    finally:
+        fresh.close()
+        used.close()
 
 
 def test_notes_without_chinese_never_start_jieba(tmp_path: Path) -> None:

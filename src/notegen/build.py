@@ -29,6 +29,7 @@ from .config import (
 from .diagnostics import Diagnostic, NotegenError, Severity, display_path, error
 from .emit.anki import write_apkg
 from .emit.site import build_site, card_pages
+from .emit.site.chinese import KeptJieba
 from .ir import Deck
 from .ledger import (
     Entry,
@@ -132,9 +133,10 @@ class BuildReport:
 
 def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None = None, *,
           only: Output | None = None, progress: Progress | None = None,
-          inputs: Inputs | None = None) -> BuildReport:
+          inputs: Inputs | None = None, jieba: KeptJieba | None = None) -> BuildReport:
     """Build the deck and the site (or ``only`` one of them) from the notes, and stamp the
-    output with what it was made from (``inputs``, if the caller took them already)."""
+    output with what it was made from (``inputs``, if the caller took them already). A
+    caller that builds again and again keeps ``jieba`` loaded from build to build."""
     progress = progress or Progress()
     outputs = asked_outputs(only)
     require_folder(notes)
@@ -183,7 +185,7 @@ def build(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | None
             progress.stage("site")
             # Pages unchanged since the published site are taken from it.
             problems.extend(build_site(deck, renderer, stage.folder, apkg_name, site_config,
-                                       cache, out / SITE).problems)
+                                       cache, out / SITE, jieba).problems)
         about_notes = tuple(dict.fromkeys(problems))
         inputs.forget()
         problems.extend(stage.publish(apkg_name if Output.ANKI in outputs else None,

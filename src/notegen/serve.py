@@ -34,6 +34,7 @@ import watchfiles
 from .build import BuildReport, build, moved_notice, summary
 from .config import SiteConfig
 from .diagnostics import Diagnostic, NotegenError, Severity, error, from_os_error
+from .emit.site.chinese import KeptJieba
 from .progress import Progress
 from .stamp import is_input
 
@@ -69,6 +70,7 @@ def serve(notes: Path, out: Path, config: Path | None, deck: str | None, port: i
     except KeyboardInterrupt:
         pass
     finally:
+        builds.jieba.close()
         server.reloads.close()
         server.shutdown()
         server.server_close()
@@ -82,13 +84,15 @@ class _Builds:
         self._notes, self._out, self._config, self._deck = notes, out, config, deck
         self._progress = progress
         self._warned: frozenset[Diagnostic] = frozenset()
+        self.jieba = KeptJieba()
+        """Loaded once, for every build that cuts Chinese with the same terms."""
 
     def run(self) -> BuildReport | None:
         """Build; on failure say why and return None (the last good site stays served)."""
         try:
             with self._progress as progress:
                 report = build(self._notes, self._out, SiteConfig.load(self._config),
-                               self._deck, progress=progress)
+                               self._deck, progress=progress, jieba=self.jieba)
         except (NotegenError, OSError) as exc:
             problems = exc.diagnostics if isinstance(exc, NotegenError) else [from_os_error(exc)]
             for problem in problems:

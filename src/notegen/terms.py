@@ -85,6 +85,14 @@ class Jieba:
             [sys.executable, "-c", "from notegen.terms import serve_jieba; serve_jieba()"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self._send((str(main) if main else None, str(user) if user else None))
+        self.terms: tuple[str, ...] | None = None
+        """The terms added to its dictionary (by the first ``cut``), None before."""
+        self._unanswered = 0
+
+    @property
+    def idle(self) -> bool:
+        """Running, with every answer read: a next build may use it."""
+        return self._unanswered == 0 and self._process.poll() is None
 
     def known(self, words: Sequence[str]) -> list[bool]:
         """Whether jieba's dictionaries hold each word (before any terms are added)."""
@@ -94,12 +102,17 @@ class Jieba:
     def send(self, kind: str, items: Sequence[str], terms: Sequence[str] = ()) -> None:
         """Ask for ``known`` words, or for the words of each Chinese run to ``cut`` with the
         ``terms`` added to the dictionary."""
+        if kind == "cut" and self.terms is None:
+            self.terms = tuple(terms)
         self._send((kind, list(items), list(terms)))
+        self._unanswered += 1
 
     def receive(self) -> Any:
         assert self._process.stdout is not None
         try:
-            return marshal.load(self._process.stdout)
+            answer = marshal.load(self._process.stdout)
+            self._unanswered -= 1
+            return answer
         except EOFError:
             raise RuntimeError(f"jieba stopped (exit status {self._process.wait()})") from None
 
@@ -133,16 +146,22 @@ def serve_jieba(requests: IO[bytes] | None = None, answers: IO[bytes] | None = N
     if user:
         tokenizer.load_userdict(user)
     added: list[str] | None = None
+    # What the dictionary held of each word adding the terms changed: a word is known by the
+    # dictionaries alone, whatever terms were added since.
+    before: dict[str, int] = {}
     while True:
         try:
             kind, items, terms = marshal.load(requests)
         except EOFError:
             return
         if kind == "known":
-            answer: list[Any] = [tokenizer.FREQ.get(word, 0) > 0 for word in items]
+            answer: list[Any] = [before.get(word, tokenizer.FREQ.get(word, 0)) > 0
+                                 for word in items]
         else:
             if added is None:
                 for term in terms:
+                    for end in range(1, len(term) + 1):
+                        before.setdefault(term[:end], tokenizer.FREQ.get(term[:end], 0))
                     tokenizer.add_word(term)
                 added = terms
             if terms != added:

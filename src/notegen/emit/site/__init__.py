@@ -23,7 +23,7 @@ from ...diagnostics import Diagnostic, NotegenError
 from ...ir import Deck
 from ...render import Renderer
 from .assets import StaticFile, own_files, user_files
-from .chinese import Chinese
+from .chinese import Chinese, KeptJieba
 from .mkdocs import listed, mkdocs_config, reuse_salt, run_mkdocs, settings
 from .nav import nav_config
 from .pages import (
@@ -56,12 +56,13 @@ class SiteReport:
 
 def build_site(deck: Deck, renderer: Renderer, out: Path, apkg_name: str,
                site_config: SiteConfig, cache: Cache | None = None,
-               previous: Path | None = None) -> SiteReport:
+               previous: Path | None = None, jieba: KeptJieba | None = None) -> SiteReport:
     """Build ``out/site`` (``out`` holds the deck, ``apkg_name``). Pages that have not
-    changed since the build that published ``previous`` are taken from there."""
+    changed since the build that published ``previous`` are taken from there; jieba's
+    process is ``jieba``'s, when it is kept for the next build."""
     cache = cache or Cache(None)
     site = settings(deck, site_config)
-    chinese = Chinese(site.dictionaries, cache.table("site-words"))
+    chinese = Chinese(site.dictionaries, cache.table("site-words"), jieba)
     try:
         # Asked first, so that jieba loads while the pages are written.
         search = ((site.search, note_terms(deck, chinese, cache)) if site.search is not None

@@ -5,7 +5,9 @@ separates words on.
 
 jieba runs in a process of its own (terms.Jieba), started only when a word to look up or a
 text to cut holds Chinese. Requests go out as soon as they are known and their answers are
-read when they are needed, so that jieba loads and cuts while the build goes on.
+read when they are needed, so that jieba loads and cuts while the build goes on. ``notegen
+serve`` keeps the process from one build to the next (``KeptJieba``), so that a rebuild finds
+jieba's dictionary loaded.
 """
 
 from __future__ import annotations
@@ -39,15 +41,33 @@ class Dictionaries:
                       *(file.read_bytes() if file else b"" for file in (self.main, self.user)))
 
 
+class KeptJieba:
+    """A jieba process that outlives a build, for the next build to use while it loads the
+    same dictionaries and adds the same terms; ``close`` ends it."""
+
+    def __init__(self) -> None:
+        self.process: Jieba | None = None
+        self.dictionaries = ""
+        """Digest of the dictionaries it loaded."""
+
+    def close(self) -> None:
+        if self.process is not None:
+            self.process.close()
+            self.process = None
+
+
 class Chinese:
     """Cutting Chinese for one build, each run of it cut once (``cache`` keeps the cuts from
-    build to build); ``close`` ends jieba's process."""
+    build to build); ``close`` ends jieba's process, unless it is ``kept`` for the next
+    build."""
 
-    def __init__(self, dictionaries: Dictionaries, cache: Table) -> None:
+    def __init__(self, dictionaries: Dictionaries, cache: Table,
+                 kept: KeptJieba | None = None) -> None:
         self.dictionaries, self.cache = dictionaries, cache
         self.base = dictionaries.digest()
         """Digest of the dictionaries, without the notes' terms."""
         self.terms: tuple[str, ...] = ()
+        self._kept = kept
         self._jieba: Jieba | None = None
         self._words: dict[str, str] = {}
         self.cuts = 0
@@ -67,7 +87,8 @@ class Chinese:
         return lambda: list(jieba.receive())
 
     def use(self, terms: Sequence[str]) -> None:
-        """The notes' terms, added to jieba's dictionary for every cut after this."""
+        """The notes' terms, added to jieba's dictionary for every cut after this (once the
+        answers to ``known`` are in: a process that added other terms is replaced)."""
         self.terms = tuple(terms)
 
     def cut(self, texts: Sequence[str]) -> Callable[[], list[str]]:
@@ -82,7 +103,7 @@ class Chinese:
                 else:
                     runs.append(run)
         if runs:
-            self._started().send("cut", runs, self.terms)
+            self._started(self.terms).send("cut", runs, self.terms)
             self.cuts += len(runs)
 
         def finish() -> list[str]:
@@ -98,11 +119,26 @@ class Chinese:
         return finish
 
     def close(self) -> None:
-        if self._jieba is not None:
+        if self._jieba is not None and self._kept is None:
             self._jieba.close()
-            self._jieba = None
+        self._jieba = None
 
-    def _started(self) -> Jieba:
+    def _started(self, terms: tuple[str, ...] | None = None) -> Jieba:
+        """jieba, with these dictionaries, and ready to add ``terms`` (a process that added
+        others cannot cut with these)."""
+        if self._jieba is None and self._kept is not None:
+            held = self._kept.process
+            if held is not None and held.idle and self._kept.dictionaries == self.base:
+                self._jieba = held
+        if self._jieba is not None and terms is not None and self._jieba.terms not in (
+                None, terms):
+            if self._kept is None:  # a process of this build's own answers no one else
+                self._jieba.close()
+            self._jieba = None
         if self._jieba is None:
+            if self._kept is not None:
+                self._kept.close()
             self._jieba = Jieba(self.dictionaries.main, self.dictionaries.user)
+            if self._kept is not None:
+                self._kept.process, self._kept.dictionaries = self._jieba, self.base
         return self._jieba
