@@ -172,8 +172,8 @@ class Renderer:
         """Every card, in order: from the cache where it holds them, the rest rendered (on
         every core when there are many, or on ``workers`` processes)."""
         done = self._done
-        new = list({id(card): card for card in cards if done.get(id(card), (None,))[0] is not card
-                    }.values())
+        new = list({id(card): card for card in cards
+                    if done.get(id(card), (None,))[0] is not card}.values())
         keys = [self._card_key(card) for card in new]
         entries = [self._cached(key) for key in keys]
         missing = [i for i, entry in enumerate(entries) if entry is None]
