@@ -374,7 +374,7 @@ def time_builds(work: Path, cards: int, repeat: int, features: Features,
         edit_answer(work / "notes", edited, f"修订{round_}")
         runs.setdefault("edited", []).append(measure(notegen_build(work / "out"), work))
         topics = work / "topics"
-        if round_ == 0:
+        if round_ == 0:  # its first build, not measured: the edits that follow are
             measure(notegen_build(topics / "out"), topics)
         edit_answer(topics / "notes", edited, f"修订{round_}")
         runs.setdefault("edited_topic", []).append(measure(notegen_build(topics / "out"), topics))

@@ -4,6 +4,7 @@ reads builds again. Run as a user runs it: ``notegen build`` in its own process.
 from __future__ import annotations
 
 import os
+import shutil
 import struct
 import zlib
 from collections.abc import Callable
@@ -11,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from notegen.config import LEDGER_NAME
-from notegen.stamp import STAMP_NAME
+from notegen import cache
+from notegen.config import LEDGER_NAME, SiteConfig, asked_outputs
+from notegen.stamp import STAMP_NAME, Inputs
 
 from .processes import notegen
 
@@ -181,3 +183,25 @@ def test_what_editors_leave_beside_a_note_changes_nothing(project: Path) -> None
     (project / "notes" / ".ml.md.swp").write_bytes(b"\0vim swap")
     (project / "notes" / "ml.md~").write_text(NOTE, encoding="utf-8")
     assert UNCHANGED in notegen("build", cwd=project).stdout
+
+
+def test_a_change_to_notegens_own_files_makes_inputs_new(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stamp and the parse cache are keyed by every file of notegen, its styles too."""
+    package = tmp_path / "notegen"
+    shutil.copytree(Path(cache.__file__).parent, package,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "n.md").write_text("# C\n\n## 1. Q?\n\nA\n", encoding="utf-8")
+    monkeypatch.setattr(cache, "_PACKAGE", package)
+    cache.code_digest.cache_clear()
+    try:
+        before = Inputs(notes, tmp_path / "out", SiteConfig(), None, asked_outputs(None)).digest
+        with (package / "assets" / "card.css").open("a", encoding="utf-8") as css:
+            css.write("\n.ng-q { color: red; }\n")
+        cache.code_digest.cache_clear()
+        after = Inputs(notes, tmp_path / "out", SiteConfig(), None, asked_outputs(None)).digest
+        assert before is not None and after is not None and before != after
+    finally:
+        cache.code_digest.cache_clear()

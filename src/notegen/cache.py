@@ -11,6 +11,7 @@ and a damaged or foreign file is simply an empty table.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import os
@@ -22,6 +23,7 @@ from . import __version__
 
 CACHE_NAME = ".notegen/cache"  # inside the output folder's own .notegen folder
 _SALT = f"{__version__}\x1f{sys.version}"
+_PACKAGE = Path(__file__).resolve().parent
 
 
 def digest(*parts: str | bytes) -> str:
@@ -32,6 +34,19 @@ def digest(*parts: str | bytes) -> str:
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
     return h.hexdigest()
+
+
+@functools.cache
+def code_digest() -> str:
+    """Of every file of notegen itself (its code, templates, scripts and styles), by path
+    and content: a result that any of them may change is keyed by this."""
+    parts: list[str | bytes] = []
+    for root, dirs, files in os.walk(_PACKAGE):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            parts += [os.path.relpath(os.path.join(root, name), _PACKAGE),
+                      Path(root, name).read_bytes()]
+    return digest(*parts)
 
 
 class Table:

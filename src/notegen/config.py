@@ -31,6 +31,10 @@ def asked_outputs(only: Output | None) -> tuple[Output, ...]:
     return tuple(Output) if only is None else (only,)
 
 
+SEARCH_PLUGINS = ("search", "material/search")
+"""The names mkdocs.yml may give Material's search plugin, which notegen's own replaces."""
+
+
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
     file: Path | None = None

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 
-from .cache import Table, digest
+from .cache import Table, code_digest, digest
 from .diagnostics import Diagnostic, readable, warning
 from .ir import Card, Chapter, Deck, Passage, Span, from_record, to_record
 from .ledger import natural_id
@@ -82,11 +82,8 @@ def _parsed(source: SourceFile, deck_name: str, folders: tuple[str, ...], cache:
 def _parse_code() -> str:
     """notegen's code (any of it may change a parse), and the libraries that read front
     matter and titles."""
-    root = Path(__file__).parent
-    return digest(*(item for file in sorted(root.rglob("*.py"))
-                    for item in (file.relative_to(root).as_posix(), file.read_bytes())),
-                  *(f"{name}={metadata.version(name)}"
-                    for name in ("PyYAML", "markdown-it-py", "mdit-py-plugins")))
+    return digest(code_digest(), *(f"{name}={metadata.version(name)}"
+                                   for name in ("PyYAML", "markdown-it-py", "mdit-py-plugins")))
 
 
 def _counted(chapters: list[Chapter], seen: Counter[tuple[str, str]]) -> list[Chapter]:

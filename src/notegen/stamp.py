@@ -29,16 +29,14 @@ from pathlib import Path
 import watchfiles
 
 from . import __version__
-from .cache import digest, write_atomically
-from .config import LEDGER_NAME, Output, SiteConfig
+from .cache import code_digest, digest, write_atomically
+from .config import LEDGER_NAME, SEARCH_PLUGINS, Output, SiteConfig
 from .diagnostics import Diagnostic, Severity, display_path
 from .read import NOTE_SUFFIXES
 
 STAMP_NAME = ".notegen/stamp.json"  # inside the output folder
 SITE_HOME = "site/index.html"
 _BY_CONTENT = (*NOTE_SUFFIXES, ".yml", ".yaml")
-_CODE = Path(__file__).resolve().parent
-_SEARCH = ("search", "material/search")
 
 
 class _Inputs(watchfiles.DefaultFilter):
@@ -145,7 +143,7 @@ def _digest(notes: Path, out: Path, site_config: SiteConfig, deck_name: str | No
     if not _self_contained(site_config):
         return None
     parts: list[str | bytes] = [
-        __version__, sys.version, *_code(), *_packages(), deck_name or "",
+        __version__, sys.version, code_digest(), *_packages(), deck_name or "",
         *(o.value for o in outputs), os.environ.get("SOURCE_DATE_EPOCH", ""),
         os.path.realpath(notes), os.path.realpath(out), repr(site_config.raw)]
     if site_config.file is not None:
@@ -163,16 +161,7 @@ def _self_contained(site_config: SiteConfig) -> bool:
     return (not any(raw.get(key) for key in ("INHERIT", "hooks", "extra_css",
                                               "extra_javascript"))
             and not (isinstance(theme, dict) and theme.get("custom_dir"))
-            and isinstance(plugins, list) and all(p in _SEARCH for p in plugins))
-
-
-def _code() -> Iterator[str | bytes]:
-    """notegen's own files: its code, templates, scripts and styles."""
-    for root, dirs, files in os.walk(_CODE):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(files):
-            yield os.path.join(root, name)
-            yield Path(root, name).read_bytes()
+            and isinstance(plugins, list) and all(p in SEARCH_PLUGINS for p in plugins))
 
 
 def _packages() -> Iterator[str]:

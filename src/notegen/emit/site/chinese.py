@@ -50,6 +50,14 @@ class KeptJieba:
         self.dictionaries = ""
         """Digest of the dictionaries it loaded."""
 
+    def take(self, dictionaries: str) -> Jieba | None:
+        """The process, for a build with these dictionaries; None (and the process ended)
+        when it loaded others, or an earlier build left answers unread."""
+        if self.process is not None and not (self.process.idle
+                                             and self.dictionaries == dictionaries):
+            self.close()
+        return self.process
+
     def close(self) -> None:
         if self.process is not None:
             self.process.close()
@@ -68,7 +76,7 @@ class Chinese:
         """Digest of the dictionaries, without the notes' terms."""
         self.terms: tuple[str, ...] = ()
         self._kept = kept
-        self._jieba: Jieba | None = None
+        self._jieba = kept.take(self.base) if kept else None
         self._words: dict[str, str] = {}
         self.cuts = 0
         """How many runs of Chinese jieba has cut."""
@@ -124,20 +132,13 @@ class Chinese:
         self._jieba = None
 
     def _started(self, terms: tuple[str, ...] | None = None) -> Jieba:
-        """jieba, with these dictionaries, and ready to add ``terms`` (a process that added
-        others cannot cut with these)."""
-        if self._jieba is None and self._kept is not None:
-            held = self._kept.process
-            if held is not None and held.idle and self._kept.dictionaries == self.base:
-                self._jieba = held
+        """jieba, with these dictionaries, and ready to add ``terms``: a process kept from
+        a build that added others cannot cut with these."""
         if self._jieba is not None and terms is not None and self._jieba.terms not in (
                 None, terms):
-            if self._kept is None:  # a process of this build's own answers no one else
-                self._jieba.close()
+            self._jieba.close()
             self._jieba = None
         if self._jieba is None:
-            if self._kept is not None:
-                self._kept.close()
             self._jieba = Jieba(self.dictionaries.main, self.dictionaries.user)
             if self._kept is not None:
                 self._kept.process, self._kept.dictionaries = self._jieba, self.base

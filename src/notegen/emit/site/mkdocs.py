@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ...cache import digest
-from ...config import SiteConfig
+from ...config import SEARCH_PLUGINS, SiteConfig
 from ...diagnostics import NotegenError, error
 from ...ir import Deck
 from ...read import display_path
@@ -27,7 +27,6 @@ from .pages import labels_for
 _FEATURES = ("navigation.prune", "navigation.footer")
 _DEFAULT_FEATURES = ("navigation.instant", "navigation.tracking", "navigation.top",
                      "search.highlight", "content.code.copy")
-_SEARCH = ("search", "material/search")
 # They fetch from CDNs: notegen's site makes no outside request (and works offline as it is).
 _DROPPED = ("privacy", "material/privacy", "offline", "material/offline")
 _CODE = digest(*(file.read_bytes() for file in sorted(Path(__file__).parent.glob("*.py"))))
@@ -54,9 +53,9 @@ def settings(deck: Deck, site_config: SiteConfig) -> Settings:
     raw = site_config.raw
     where = _where(site_config)
     plugins = _named(raw.get("plugins") or ["search"], "plugins", where)
-    search = next((dict(options) for name, options in plugins if name in _SEARCH), None)
+    search = next((dict(options) for name, options in plugins if name in SEARCH_PLUGINS), None)
     own = tuple((name, options) for name, options in plugins
-                if name not in (*_SEARCH, *_DROPPED))
+                if name not in (*SEARCH_PLUGINS, *_DROPPED))
     language = _language(deck, raw, where)
     if search is not None and language.startswith("zh"):
         # Material's Chinese defaults, and its search segments Chinese only with `lang: zh`
